@@ -1,0 +1,62 @@
+"""The `qualcode` command: a thin typer layer over `qualcode.Project`.
+
+Each capability registers its commands from its own module. Library errors
+(`QualcodeError`) become one line on stderr and exit code 1; usage errors exit 2.
+Heavy libraries are imported inside commands only, so `qualcode --help` is fast.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from qualcode.errors import QualcodeError
+
+app = typer.Typer(
+    name="qualcode",
+    help="Terminal-native qualitative data analysis: import transcripts, code them with a "
+    "hierarchical codebook, get NLP suggestions, check inter-coder agreement, export matrices.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _register() -> None:
+    from qualcode.cli import agreement, assist, codebook, coding, exports, transcripts
+
+    for module in (transcripts, codebook, coding, assist, exports, agreement):
+        module.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import click
+
+    try:
+        app(args=argv, prog_name="qualcode", standalone_mode=False)
+    except QualcodeError as exc:
+        print(f"qualcode: error: {exc}", file=sys.stderr)
+        return 1
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        print("qualcode: aborted", file=sys.stderr)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("qualcode: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not bad input: still one line unless debugging
+        if os.environ.get("QUALCODE_DEBUG"):
+            raise
+        print(f"qualcode: internal error: {type(exc).__name__}: {exc} "
+              "(set QUALCODE_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 3
+    return 0
+
+
+_register()

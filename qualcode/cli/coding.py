@@ -1,0 +1,6 @@
+"""Commands (registered later)."""
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    pass

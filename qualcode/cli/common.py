@@ -1,0 +1,49 @@
+"""Helpers shared by the command modules: the --project option, opening the
+project, printing tables and JSON."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+ProjectOpt = Annotated[
+    Optional[Path],
+    typer.Option("--project", "-p", help="Project folder (default: found by walking up from here)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def open_project(path: Path | None):
+    from qualcode.project import Project
+
+    return Project.open(path)
+
+
+def console():
+    from rich.console import Console
+
+    return Console(soft_wrap=False)
+
+
+def err_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def table(title: str | None, columns: list[str], rows, *, justify_right=()):
+    from rich.table import Table
+
+    t = Table(title=title, show_lines=False, header_style="bold")
+    for col in columns:
+        t.add_column(col, justify="right" if col in justify_right else "left", overflow="fold")
+    for row in rows:
+        t.add_row(*["" if v is None else str(v) for v in row])
+    console().print(t)

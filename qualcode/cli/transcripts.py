@@ -1,0 +1,163 @@
+"""Commands for projects and transcripts: init, import, transcripts, show, attributes."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from qualcode.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json, table
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("import")(import_cmd)
+    app.command("transcripts")(transcripts)
+    app.command("show")(show)
+    attributes_app = typer.Typer(help="List, set or unset transcript attributes.",
+                                 invoke_without_command=True, no_args_is_help=False)
+    attributes_app.callback()(attributes_list)
+    attributes_app.command("set")(attributes_set)
+    attributes_app.command("unset")(attributes_unset)
+    app.add_typer(attributes_app, name="attributes")
+
+
+def init(directory: Annotated[Path, typer.Argument(help="Folder of the new project.")] = Path(".")):
+    """Create a qualcode project (a folder with its database)."""
+    from qualcode.project import Project
+
+    project = Project.init(directory)
+    console().print(f"Created qualcode project in {project.root}")
+
+
+def import_cmd(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files, folders or glob patterns.")] = None,
+    manifest: Annotated[Optional[Path], typer.Option(help="CSV of interview attributes (id, file, ...).")] = None,
+    attr: Annotated[Optional[list[str]], typer.Option("--attr", help="key=value set on every imported transcript.")] = None,
+    interviewer: Annotated[Optional[list[str]], typer.Option("--interviewer", help="Speaker name of an interviewer (repeatable).")] = None,
+    replace: Annotated[bool, typer.Option(help="Update changed transcripts, re-anchoring their codings.")] = False,
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Look into sub-folders.")] = False,
+    project: ProjectOpt = None,
+):
+    """Import transcripts (.docx .odt .txt .md .vtt .srt) as one transaction."""
+    proj = open_project(project)
+    progress_bar = None
+    try:
+        from qualcode.importers.batch import expand_paths
+
+        files = expand_paths(paths or [], recursive=recursive)
+
+        def progress(i, n, path):
+            nonlocal progress_bar
+            if n <= 3:
+                return
+            if progress_bar is None:
+                from rich.progress import Progress
+
+                progress_bar = Progress(transient=True)
+                progress_bar.start()
+                progress_bar.task = progress_bar.add_task("Reading", total=n)
+            progress_bar.update(progress_bar.task, completed=i, description=f"Reading {Path(path).name}")
+
+        results = proj.import_files(files, manifest=manifest, attrs=attr or [],
+                                    interviewers=tuple(interviewer or ()), replace=replace,
+                                    progress=progress)
+    finally:
+        if progress_bar is not None:
+            progress_bar.stop()
+    out = console()
+    for r in results:
+        if r.status == "unchanged":
+            out.print(f"{r.transcript_id}: unchanged, nothing to do ({r.path.name})")
+        elif r.status == "imported":
+            out.print(f"{r.transcript_id}: imported {r.segments} segments from {r.path.name}")
+        else:
+            out.print(f"{r.transcript_id}: replaced from {r.path.name}; {r.reanchored} codings "
+                      f"re-anchored, {len(r.detached)} could not be placed")
+            for d in r.detached:
+                out.print(f"  not placed: coding {d['id']} {d['code']} by {d['coder']} "
+                          f"[{d['start']}:{d['end']}] «{d['quote'][:60]}» ({d['reason']}); "
+                          "kept in 'qualcode codings --detached'")
+    new = sum(r.status == "imported" for r in results)
+    out.print(f"{new} imported, {sum(r.status == 'replaced' for r in results)} replaced, "
+              f"{sum(r.status == 'unchanged' for r in results)} unchanged.")
+
+
+def transcripts(project: ProjectOpt = None, json: JsonOpt = False):
+    """List transcripts with their attributes and counts."""
+    rows = open_project(project).transcripts()
+    if json:
+        print_json([{k: r[k] for k in ("id", "title", "actor_type", "people", "segments", "words",
+                                        "characters", "codings", "source_name", "format",
+                                        "encoding", "attributes")} for r in rows])
+        return
+    table(f"{len(rows)} transcripts",
+          ["id", "title", "actor type", "people", "segments", "words", "characters", "codings"],
+          [[r["id"], r["title"], r["actor_type"], r["people"], r["segments"], r["words"],
+            r["characters"], r["codings"]] for r in rows],
+          justify_right=("people", "segments", "words", "characters", "codings"))
+
+
+def show(
+    transcript_id: Annotated[str, typer.Argument(metavar="ID", help="Transcript id.")],
+    offsets: Annotated[bool, typer.Option(help="Show each turn's [start, end) offsets.")] = False,
+    project: ProjectOpt = None,
+    json: JsonOpt = False,
+):
+    """Print a transcript turn by turn, with speakers."""
+    from rich.text import Text
+
+    proj = open_project(project)
+    info = proj.transcript(transcript_id)
+    segments = proj.segments(transcript_id)
+    if json:
+        print_json({"id": info["id"], "title": info["title"], "attributes": info["attributes"],
+                    "segments": segments})
+        return
+    out = console()
+    out.print(Text(f"{info['id']} — {info['title']}", style="bold"))
+    attrs = ", ".join(f"{k}: {v}" for k, v in info["attributes"].items())
+    if attrs:
+        out.print(Text(attrs, style="dim"))
+    for seg in segments:
+        style = "cyan" if seg["role"] == "interviewer" else ("green" if seg["role"] == "respondent" else "dim")
+        head = Text(f"\n[{seg['idx']}] ", style="dim")
+        head.append(seg["speaker"] or "—", style=f"bold {style}")
+        if seg["time"]:
+            head.append(f"  {seg['time']}", style="dim")
+        if offsets:
+            head.append(f"  [{seg['start']}:{seg['end']})", style="dim")
+        out.print(head)
+        out.print(Text(seg["text"]), soft_wrap=True)
+
+
+def attributes_list(ctx: typer.Context, project: ProjectOpt = None, json: JsonOpt = False):
+    """Attributes of every transcript (subcommands: set, unset)."""
+    if ctx.invoked_subcommand:
+        return
+    rows = open_project(project).transcripts()
+    if json:
+        print_json({r["id"]: r["attributes"] for r in rows})
+        return
+    keys = sorted({k for r in rows for k in r["attributes"]})
+    table("Attributes", ["id", *keys], [[r["id"], *[r["attributes"].get(k, "") for k in keys]] for r in rows])
+
+
+def attributes_set(
+    transcript_id: Annotated[str, typer.Argument(metavar="ID")],
+    key: str, value: str, project: ProjectOpt = None,
+    by: Annotated[Optional[str], typer.Option(help="Who makes the change (audit trail).")] = None,
+):
+    """Set one attribute of a transcript."""
+    open_project(project).set_attribute(transcript_id, key, value, actor=by)
+    console().print(f"{transcript_id}: {key} = {value}")
+
+
+def attributes_unset(
+    transcript_id: Annotated[str, typer.Argument(metavar="ID")],
+    key: str, project: ProjectOpt = None,
+    by: Annotated[Optional[str], typer.Option(help="Who makes the change (audit trail).")] = None,
+):
+    """Remove one attribute of a transcript."""
+    open_project(project).unset_attribute(transcript_id, key, actor=by)
+    console().print(f"{transcript_id}: {key} removed")

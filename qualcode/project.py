@@ -1,0 +1,131 @@
+"""`Project`: the Python API that the CLI and the terminal screens call.
+
+A project is a folder holding ``qualcode.db`` (SQLite). Open one with
+``Project.open(path)`` (walks up from `path` like git) or create one with
+``Project.init(path)``. Methods group by capability and delegate to their
+module (importers, codebook, coding, assist, agreement, exports).
+"""
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+from qualcode.errors import QualcodeError
+from qualcode.store import Store
+from qualcode.text import word_count
+
+DB_NAME = "qualcode.db"
+
+
+def default_actor() -> str:
+    """Who is acting when no --coder/--by is given."""
+    try:
+        return os.environ.get("QUALCODE_USER") or getpass.getuser()
+    except Exception:  # no user name on some containers
+        return "unknown"
+
+
+class Project:
+    def __init__(self, root: Path, store: Store):
+        self.root = root
+        self.store = store
+
+    # -- opening ------------------------------------------------------------
+    @classmethod
+    def init(cls, path: str | Path = ".") -> "Project":
+        root = Path(path).resolve()
+        db = root / DB_NAME
+        if db.exists():
+            raise QualcodeError(f"{root}: already a qualcode project")
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise QualcodeError(f"{root}: cannot create folder ({exc.strerror})") from None
+        return cls(root, Store(db, create=True))
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> "Project":
+        """Open the project at `path`, or the nearest one above the current folder."""
+        start = Path(path or os.getcwd()).resolve()
+        for folder in (start, *start.parents):
+            if (folder / DB_NAME).is_file():
+                return cls(folder, Store(folder / DB_NAME))
+            if path is not None:
+                break
+        where = f"{start}" if path is not None else f"{start} or any parent folder"
+        raise QualcodeError(f"not a qualcode project: no {DB_NAME} in {where} (run 'qualcode init')")
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- transcripts --------------------------------------------------------
+    def import_files(self, paths, *, manifest=None, attrs=None, interviewers=(), replace=False,
+                     recursive=False, actor=None, progress=None):
+        """Import files, folders or globs in one transaction; returns one
+        `FileResult` per file (imported, unchanged or replaced)."""
+        from qualcode.importers.batch import expand_paths, read_batch, write_batch
+        from qualcode.importers.metadata import parse_attr_options
+
+        files = expand_paths(paths, recursive=recursive) if paths else []
+        if isinstance(attrs, (list, tuple)):
+            attrs = parse_attr_options(list(attrs))
+        docs = read_batch(files, manifest=manifest, attrs=attrs, interviewers=interviewers,
+                          progress=progress)
+        return write_batch(self.store, docs, replace=replace, actor=actor or default_actor())
+
+    def transcripts(self) -> list[dict]:
+        """id, title, attributes, counts (segments, words, characters, codings)."""
+        attributes = self.store.all_attributes()
+        rows = self.store.transcript_summaries()
+        texts = {r["id"]: self.store.transcript(r["id"])["text"] for r in rows}
+        for row in rows:
+            row["attributes"] = attributes.get(row["id"], {})
+            row["actor_type"] = row["attributes"].get("actor_type", "")
+            people = row["attributes"].get("people", "")
+            row["people"] = int(people) if people.isdigit() else None
+            row["words"] = word_count(texts[row["id"]])
+        return rows
+
+    def transcript(self, transcript_id: str) -> dict:
+        row = self.store.transcript(transcript_id)
+        if row is None:
+            known = ", ".join(self.store.transcript_ids()[:10])
+            raise QualcodeError(f"unknown transcript '{transcript_id}' (known: {known or 'none'})")
+        row["attributes"] = self.store.attributes(transcript_id)
+        return row
+
+    def segments(self, transcript_id: str) -> list[dict]:
+        self.transcript(transcript_id)
+        return self.store.segments(transcript_id)
+
+    def set_attribute(self, transcript_id: str, key: str, value: str, *, actor=None) -> None:
+        from qualcode.importers.metadata import attribute_key, normalize_value
+
+        self.transcript(transcript_id)
+        key = attribute_key(key)
+        value = normalize_value(key, value, f"attribute {key}")
+        with self.store.transaction():
+            before = self.store.attributes(transcript_id).get(key)
+            self.store.set_attribute(transcript_id, key, value)
+            self.store.record(actor or default_actor(), "attribute.set",
+                              f"transcript:{transcript_id}", {key: before}, {key: value})
+
+    def unset_attribute(self, transcript_id: str, key: str, *, actor=None) -> None:
+        from qualcode.importers.metadata import attribute_key
+
+        self.transcript(transcript_id)
+        key = attribute_key(key)
+        with self.store.transaction():
+            before = self.store.attributes(transcript_id).get(key)
+            if before is None:
+                raise QualcodeError(f"transcript '{transcript_id}' has no attribute '{key}'")
+            self.store.unset_attribute(transcript_id, key)
+            self.store.record(actor or default_actor(), "attribute.unset",
+                              f"transcript:{transcript_id}", {key: before}, None)

@@ -1,0 +1,79 @@
+"""SQL of the codebook: codes keyed by an internal `pk`, named by a slug-path `id`.
+
+Codings point at `pk`, so renaming or moving a code (which rewrites its `id` and
+its descendants' ids) never touches a coding.
+"""
+from __future__ import annotations
+
+import json
+
+_FIELDS = ("label", "description", "include", "exclude", "example", "color", "guid")
+
+
+class CodebookSQL:
+    def codes(self) -> list[dict]:
+        rows = self._all("SELECT * FROM codes ORDER BY position, id")
+        for r in rows:
+            r["keywords"] = json.loads(r["keywords"])
+            r["family"] = bool(r["family"])
+        return rows
+
+    def code(self, code_id: str) -> dict | None:
+        row = self._one("SELECT * FROM codes WHERE id = ?", (code_id,))
+        if row:
+            row["keywords"] = json.loads(row["keywords"])
+            row["family"] = bool(row["family"])
+        return row
+
+    def insert_code(self, spec, position: int) -> int:
+        cur = self.conn.execute(
+            """INSERT INTO codes (id, position, label, description, include, exclude, example,
+                                  keywords, color, family, guid)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk""",
+            (spec.id, position, spec.label, spec.description or "", spec.include or "",
+             spec.exclude or "", spec.example or "",
+             json.dumps(list(spec.keywords), ensure_ascii=False),
+             spec.color, int(bool(spec.family)), spec.guid),
+        )
+        return cur.fetchone()[0]
+
+    def update_code(self, pk: int, spec, position: int) -> None:
+        self.conn.execute(
+            """UPDATE codes SET id = ?, position = ?, label = ?, description = ?, include = ?,
+                   exclude = ?, example = ?, keywords = ?, color = ?, family = ?,
+                   guid = COALESCE(?, guid)
+               WHERE pk = ?""",
+            (spec.id, position, spec.label, spec.description or "", spec.include or "",
+             spec.exclude or "", spec.example or "",
+             json.dumps(list(spec.keywords), ensure_ascii=False),
+             spec.color, int(bool(spec.family)), spec.guid, pk),
+        )
+
+    def rename_code_tree(self, old_id: str, new_id: str) -> int:
+        """Rewrite the id of a code and of all its descendants; returns rows changed."""
+        cur = self.conn.execute(
+            "UPDATE codes SET id = ? || substr(id, ?) WHERE id = ? OR id LIKE ? ESCAPE '\\'",
+            (new_id, len(old_id) + 1, old_id, _like_prefix(old_id)),
+        )
+        return cur.rowcount
+
+    def set_code_memo(self, pk: int, memo: str) -> None:
+        self.conn.execute("UPDATE codes SET memo = ? WHERE pk = ?", (memo, pk))
+
+    def delete_code(self, pk: int) -> None:
+        self.conn.execute("DELETE FROM codes WHERE pk = ?", (pk,))
+
+    def coding_counts(self) -> list[dict]:
+        """Codings per code and coder, and distinct transcripts, for `codebook show`."""
+        return self._all(
+            """SELECT code_pk, coder, count(*) AS n, count(DISTINCT transcript_id) AS transcripts
+               FROM codings GROUP BY code_pk, coder"""
+        )
+
+    def transcripts_by_code(self) -> list[dict]:
+        return self._all("SELECT DISTINCT code_pk, transcript_id FROM codings")
+
+
+def _like_prefix(code_id: str) -> str:
+    escaped = code_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "/%"
