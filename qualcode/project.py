@@ -129,3 +129,20 @@ class Project:
             self.store.unset_attribute(transcript_id, key)
             self.store.record(actor or default_actor(), "attribute.unset",
                               f"transcript:{transcript_id}", {key: before}, None)
+
+    # -- codebook (qualcode.codebook) ---------------------------------------
+    def load_codebook(self, path, *, force: bool = False, actor=None):
+        from qualcode.codebook import operations
+
+        return operations.load(self, path, force=force, actor=actor or default_actor())
+
+    def codes(self):
+        """The project's codes as `CodeSpec`s, in codebook order."""
+        from qualcode.codebook.operations import spec_of
+
+        return [spec_of(row) for row in self.store.codes()]
+
+    def code(self, code_id: str):
+        from qualcode.codebook.operations import require_code, spec_of
+
+        return spec_of(require_code(self.store, code_id))

@@ -1,0 +1,4 @@
+"""The codebook: its model (`model`), the human-edited YAML file with validation
+and comment-preserving write-back (`yamlfile`), the operations that keep the
+project's codes and codings consistent (`operations`), readable documents
+(`documents`) and REFI-QDA exchange (`refi`)."""
