@@ -17,6 +17,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from qualcode.codebook.model import ancestors
@@ -29,18 +30,29 @@ UNIT_KEY = ["transcript", "segment", "code"]
 
 
 def _expand(df: pd.DataFrame, keep: Iterable[str] | None = None) -> pd.DataFrame:
-    """Each row repeated for its code and every ancestor, the code column replaced;
-    with `keep`, only the target codes in it are kept."""
+    """Each row repeated for its code and every ancestor, the code column replaced
+    (as a categorical); with `keep`, only the target codes in it are kept."""
     keep = None if keep is None else set(keep)
-    pairs = [
-        (code, target)
-        for code in pd.unique(df["code"])
-        for target in (code, *ancestors(code))
-        if keep is None or target in keep
-    ]
-    mapping = pd.DataFrame(pairs, columns=["code", "_target"], dtype=object)
-    out = df.merge(mapping, on="code", how="inner", sort=False)
-    return out.drop(columns="code").rename(columns={"_target": "code"})[list(df.columns)]
+    source = pd.Categorical(df["code"].astype(object))
+    targets = [[t for t in (c, *ancestors(c)) if keep is None or t in keep] for c in source.categories]
+    names = list(dict.fromkeys(t for group in targets for t in group))
+    position = {name: i for i, name in enumerate(names)}
+    flat = np.array([position[t] for group in targets for t in group], dtype=np.int64)
+    sizes = np.array([len(group) for group in targets] + [0], dtype=np.int64)  # [-1]: NaN code
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    reps = sizes[source.codes]
+    rows = np.repeat(np.arange(len(df)), reps)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(reps) - reps, reps)
+    out = df.iloc[rows].reset_index(drop=True)
+    target = flat[starts[source.codes[rows]] + within] if len(rows) else np.array([], dtype=np.int64)
+    out["code"] = pd.Categorical.from_codes(target, categories=pd.Index(names, dtype=object))
+    return out
+
+
+def _plain(wide: pd.DataFrame) -> pd.DataFrame:
+    """Categorical axes (from grouping categoricals) back to plain object axes."""
+    wide.index, wide.columns = wide.index.astype(object), wide.columns.astype(object)
+    return wide
 
 
 def rollup(units: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -67,7 +79,7 @@ def select_coders(units: pd.DataFrame, coders: Sequence[str] | None = None, mode
     if mode == "union":
         return units[UNIT_KEY].drop_duplicates(ignore_index=True)
     needed = len(coders) if coders is not None else units["coder"].nunique()
-    per_unit = units.groupby(UNIT_KEY, sort=False)["coder"].nunique()
+    per_unit = units.groupby(UNIT_KEY, sort=False, observed=True)["coder"].nunique()
     agreed = per_unit[per_unit == needed].index
     return agreed.to_frame(index=False)[UNIT_KEY]
 
@@ -139,6 +151,7 @@ def theme_matrices(units, transcripts, codes, *, by="actor_type", measures=MEASU
     people = pd.to_numeric(transcripts.get("people", pd.Series(index=transcripts.index, dtype=float)),
                            errors="coerce").fillna(1).astype(int)
 
+    units = units.astype({"transcript": "category", "coder": "category"})  # factorise once
     selected = select_coders(rollup(units, rows), coders, mode)
     selected = selected[selected["transcript"].isin(transcripts.index)]
     selected = selected.assign(_col=selected["transcript"].map(columns))
@@ -146,9 +159,9 @@ def theme_matrices(units, transcripts, codes, *, by="actor_type", measures=MEASU
     n_transcripts = columns.value_counts().reindex(col_order, fill_value=0)
 
     def table(frame: pd.DataFrame, value: str | None = None) -> pd.DataFrame:
-        grouped = frame.groupby(["code", "_col"], sort=False)
+        grouped = frame.groupby(["code", "_col"], sort=False, observed=True)
         counts = grouped.size() if value is None else grouped[value].sum()
-        wide = counts.unstack("_col", fill_value=0) if len(counts) else pd.DataFrame()
+        wide = _plain(counts.unstack("_col", fill_value=0)) if len(counts) else pd.DataFrame()
         wide = wide.reindex(index=row_ids, columns=col_order, fill_value=0).fillna(0).astype(int)
         wide[TOTAL] = wide.sum(axis=1)
         return wide
@@ -158,7 +171,7 @@ def theme_matrices(units, transcripts, codes, *, by="actor_type", measures=MEASU
         if measure == "segments":
             wide = table(selected)
         elif measure == "people":
-            wide = table(interviews.assign(_people=interviews["transcript"].map(people)), "_people")
+            wide = table(interviews.assign(_people=interviews["transcript"].map(people).astype(int)), "_people")
         else:
             wide = table(interviews)
             if measure == "share":
@@ -194,24 +207,21 @@ def framework_matrix(excerpts: pd.DataFrame, transcripts: pd.DataFrame, codes: p
     data = _expand(data[["transcript", "code", "coder", "start", "end", "quote"]], col_ids)
     if cells == "count":
         data = data.drop_duplicates(["transcript", "code", "coder", "start", "end"])
-        cell = data.groupby(["transcript", "code"]).size()
-        fill = 0
+        cell = data.groupby(["transcript", "code"], observed=True).size()
     else:
         data = data.drop_duplicates(["transcript", "code", "start", "end"]).sort_values(
             ["transcript", "code", "start", "end"], kind="stable")
         quoted = "« " + data["quote"].fillna("").astype(str).str.strip() + " »"
-        cell = quoted.groupby([data["transcript"], data["code"]]).agg("\n\n".join)
-        fill = ""
-    wide = cell.unstack("code") if len(cell) else pd.DataFrame()
-    wide = wide.reindex(index=row_ids, columns=col_ids).fillna(fill)
-    if cells == "count":
-        wide = wide.astype(int)
+        cell = quoted.groupby([data["transcript"], data["code"]], observed=True).agg("\n\n".join)
+    wide = _plain(cell.unstack("code")) if len(cell) else pd.DataFrame()
+    wide = wide.reindex(index=row_ids, columns=col_ids)
+    wide = wide.fillna(0).astype(int) if cells == "count" else wide.astype(object).fillna("")
     wide.index.name, wide.columns.name = "transcript", None
     return wide
 
 
 def _square(pairs: pd.DataFrame, diagonal: pd.Series, ids: list[str]) -> pd.DataFrame:
-    """Symmetric ids × ids counts from unordered pairs (columns lo, hi)."""
+    """Symmetric ids × ids counts from unordered pairs (columns lo, hi: code names)."""
     counts = pairs.groupby(["lo", "hi"]).size()
     wide = counts.unstack("hi", fill_value=0) if len(counts) else pd.DataFrame()
     wide = wide.reindex(index=ids, columns=ids, fill_value=0).fillna(0).astype(int)
@@ -234,23 +244,27 @@ def cooccurrence(codings: pd.DataFrame, codes: pd.DataFrame, *, mode="overlap", 
     ids = rows_for_level(codes, level)["id"].tolist()
     if mode == "overlap":
         data = codings[["transcript", "code", "start", "end"]].reset_index(drop=True)
-        data = _expand(data.assign(_id=range(len(data))), ids)
-        diagonal = data.groupby("code")["_id"].nunique()
-        both = data.merge(data, on="transcript", suffixes=("_a", "_b"))
-        both = both[(both["_id_a"] < both["_id_b"]) & (both["code_a"] != both["code_b"])
-                    & (both["start_a"] < both["end_b"]) & (both["start_b"] < both["end_a"])]
+        data = _expand(data.assign(_id=np.arange(len(data))), ids)
         key = ["_id_a", "_id_b", "lo", "hi"]
     elif mode == "segment":
         if units is None:
             raise QualcodeError("segment co-occurrence needs the coded segments (units)")
         data = _expand(units[UNIT_KEY], ids).drop_duplicates(ignore_index=True)
-        diagonal = data.groupby("code").size()
-        both = data.merge(data, on=["transcript", "segment"], suffixes=("_a", "_b"))
-        both = both[both["code_a"] < both["code_b"]]
         key = ["transcript", "segment", "lo", "hi"]
     else:
         raise QualcodeError(f"unknown co-occurrence mode '{mode}' (overlap, segment)")
-    lo = both[["code_a", "code_b"]].min(axis=1)
-    hi = both[["code_a", "code_b"]].max(axis=1)
-    pairs = both.assign(lo=lo, hi=hi).drop_duplicates(key)
+    names = data["code"].cat.categories
+    data["code"] = data["code"].cat.codes  # compare small ints, not strings
+    diagonal = data.groupby("code").size()
+    if mode == "overlap":
+        both = data.merge(data, on="transcript", suffixes=("_a", "_b"))
+        both = both[(both["_id_a"] < both["_id_b"]) & (both["code_a"] != both["code_b"])
+                    & (both["start_a"] < both["end_b"]) & (both["start_b"] < both["end_a"])]
+    else:
+        both = data.merge(data, on=["transcript", "segment"], suffixes=("_a", "_b"))
+        both = both[both["code_a"] < both["code_b"]]
+    a, b = both["code_a"].to_numpy(), both["code_b"].to_numpy()
+    pairs = both.assign(lo=np.minimum(a, b), hi=np.maximum(a, b)).drop_duplicates(key)
+    pairs = pd.DataFrame({"lo": names[pairs["lo"]], "hi": names[pairs["hi"]]})
+    diagonal.index = names[diagonal.index]
     return _square(pairs, diagonal, ids)

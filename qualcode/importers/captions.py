@@ -1,8 +1,9 @@
 """WebVTT and SRT captions: cues with voice tags (<v Nom>) or 'Nom:' prefixes;
-consecutive cues of one speaker merge into one turn."""
+consecutive cues of one speaker (and unnamed cues after them) merge into one turn."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
@@ -15,6 +16,7 @@ _TIMING = re.compile(
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
 _TAGS = re.compile(r"</?[^>\n]*>")
 _NAME_PREFIX = re.compile(r"^(?:-\s*)?(?:\[([^\]]{1,40})\]|([A-ZÀ-Þ][\w'’ .-]{0,38}?))\s*:\s*")
+_NAME_LIKE = re.compile(r"^(?:[A-ZÀ-Þ0-9][\w'’.-]*)(?:\s+[A-ZÀ-Þ0-9][\w'’.-]*){0,2}$")
 MAX_UNNAMED_TURN = 800  # characters; unnamed captions are cut into turns of about this size
 
 
@@ -37,10 +39,12 @@ def _cues(text: str, path: Path, vtt: bool) -> list[tuple[str, str | None, str]]
     raw: list[tuple[str, list[str]]] = []
     skipping = False
     after_blank = True
+    header = vtt  # 'WEBVTT' and its header lines ('Kind: captions', 'Language: fr')
     for no, line in enumerate(lines):
-        if vtt and no == 0:
-            continue
         stripped = line.strip()
+        if header and stripped and "-->" not in line:
+            continue
+        header = False
         next_is_timing = no + 1 < len(lines) and "-->" in lines[no + 1]
         if not stripped:
             skipping, after_blank = False, True
@@ -62,19 +66,23 @@ def _cues(text: str, path: Path, vtt: bool) -> list[tuple[str, str | None, str]]
         else:
             raw[-1][1].append(stripped)
         after_blank = False
-    cues = []
+    parsed = []
     for time, payload_lines in raw:
         payload = " ".join(payload_lines)
-        speaker = None
         voice = _VOICE.search(payload)
-        if voice:
-            speaker = voice.group(1).strip()
+        speaker = voice.group(1).strip() if voice else None
         payload = _TAGS.sub("", payload).strip()
-        if speaker is None:
-            named = _NAME_PREFIX.match(payload)
-            if named:
-                speaker = (named.group(1) or named.group(2)).strip()
-                payload = payload[named.end():]
+        named = None if speaker else _NAME_PREFIX.match(payload)
+        label = (named.group(1) or named.group(2)).strip() if named else None
+        parsed.append((time, speaker, payload, named, label))
+    # A 'Nom:' prefix names a speaker when it recurs, is a voice-tag name, or
+    # looks like a name (every word capitalised), so "Alors voilà : ..." is speech.
+    labels = Counter(label for *_, label in parsed if label)
+    voices = {speaker for _, speaker, *_ in parsed if speaker}
+    cues = []
+    for time, speaker, payload, named, label in parsed:
+        if label and (labels[label] >= 2 or label in voices or _NAME_LIKE.match(label)):
+            speaker, payload = label, payload[named.end():]
         if payload:
             cues.append((time, speaker, payload))
     return cues
@@ -84,8 +92,10 @@ def _merge(cues) -> list[Paragraph]:
     turns: list[Paragraph] = []
     for time, speaker, text in cues:
         last = turns[-1] if turns else None
-        if last is not None and last.speaker == speaker and (
-            speaker is not None or len(last.text) < MAX_UNNAMED_TURN
+        # a cue without a speaker continues the current named turn
+        if last is not None and (
+            (speaker is None and last.speaker is not None)
+            or (last.speaker == speaker and (speaker is not None or len(last.text) < MAX_UNNAMED_TURN))
         ):
             last.text = f"{last.text} {text}"
         else:

@@ -1,0 +1,177 @@
+"""The reviewable codings file: one YAML file per coder and transcript, each
+coding anchored by its quote (and occurrence when the quote repeats) rather
+than by raw offsets, so people can read, diff and fix them.
+
+    # transcripts/codings/coder-a/U07.yaml
+    coder: coder-a
+    transcript: U07
+    codings:
+      - code: freins/usagers/conditions-hotelieres
+        quote: "les punaises, j'en avais partout"
+        occurrence: 2        # only when the quote appears more than once
+        memo: optional note
+
+Quotes match tolerantly (case, typographic apostrophes, white space).
+Importing is one transaction; any quote or code that cannot be placed is
+reported with its file and line, and nothing is written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualcode.errors import QualcodeError
+from qualcode.text import find_quote
+
+
+class CodingsInvalid(QualcodeError):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(errors[0] + more)
+
+
+@dataclass
+class ImportResult:
+    files: int = 0
+    added: int = 0
+    present: int = 0
+    by_coder: dict = field(default_factory=dict)
+
+
+def expand(paths) -> list[Path]:
+    files: list[Path] = []
+    for item in paths:
+        p = Path(item)
+        if p.is_dir():
+            files.extend(sorted(x for x in p.rglob("*.yaml") if not x.name.startswith(".")))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise QualcodeError(f"{p}: no such file or folder")
+    return files
+
+
+def _parse(path: Path):
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        data = YAML().load(path.read_text(encoding="utf-8"))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise CodingsInvalid([f"{path}:{mark.line + 1 if mark else 1}: bad YAML: {exc.problem}"]) from None
+    except UnicodeDecodeError as exc:
+        raise CodingsInvalid([f"{path}: not UTF-8 (byte {exc.start})"]) from None
+    if not isinstance(data, dict) or not data.get("coder") or not data.get("transcript"):
+        raise CodingsInvalid([f"{path}:1: a codings file needs 'coder', 'transcript' and 'codings'"])
+    entries = data.get("codings") or []
+    if not isinstance(entries, list):
+        raise CodingsInvalid([f"{path}:1: 'codings' must be a list"])
+    return data, entries
+
+
+def plan(project, paths) -> tuple[list[dict], list[str], int]:
+    """Resolve every coding of the files to a span; return (codings, errors, files)."""
+    codings, errors = [], []
+    files = expand(paths)
+    known_codes = {c["id"] for c in project.store.codes()}
+    texts: dict[str, str] = {}
+    for path in files:
+        data, entries = _parse(path)
+        tid = str(data["transcript"])
+        if tid not in texts:
+            row = project.store.transcript(tid)
+            if row is None:
+                errors.append(f"{path}:1: unknown transcript '{tid}'")
+                continue
+            texts[tid] = row["text"]
+        for i, entry in enumerate(entries):
+            line = entries.lc.item(i)[0] + 1 if hasattr(entries, "lc") else 0
+            where = f"{path}:{line}"
+            if not isinstance(entry, dict) or not entry.get("code") or not entry.get("quote"):
+                errors.append(f"{where}: each coding needs 'code' and 'quote'")
+                continue
+            code = str(entry["code"])
+            if code not in known_codes:
+                errors.append(f"{where}: unknown code '{code}'")
+                continue
+            quote = str(entry["quote"])
+            spans = find_quote(texts[tid], quote)
+            occurrence = entry.get("occurrence")
+            if not spans:
+                errors.append(f"{where}: quote not found in {tid}: «{quote[:70]}»")
+                continue
+            if occurrence is None and len(spans) > 1:
+                errors.append(f"{where}: quote occurs {len(spans)} times in {tid}; add 'occurrence: K'")
+                continue
+            k = int(occurrence or 1)
+            if not 1 <= k <= len(spans):
+                errors.append(f"{where}: quote occurs {len(spans)} time(s) in {tid}, not {k}")
+                continue
+            start, end = spans[k - 1]
+            codings.append({"transcript": tid, "code": code, "coder": str(data["coder"]),
+                            "start": start, "end": end, "memo": str(entry.get("memo") or ""),
+                            "where": where})
+    return codings, errors, len(files)
+
+
+def import_files(project, paths, *, actor: str | None = None) -> ImportResult:
+    from qualcode import coding as coding_ops
+
+    codings, errors, nfiles = plan(project, paths)
+    if errors:
+        raise CodingsInvalid(errors)
+    result = ImportResult(files=nfiles)
+    store = project.store
+    with store.transaction():
+        for c in codings:
+            existing = coding_ops.find(project, c["transcript"], c["code"], c["coder"], c["start"], c["end"])
+            if existing:
+                result.present += 1
+                continue
+            coding_ops.add(project, c["transcript"], c["code"], c["coder"], c["start"], c["end"],
+                           memo=c["memo"], origin="import", provenance={"file": c["where"]})
+            result.added += 1
+            result.by_coder[c["coder"]] = result.by_coder.get(c["coder"], 0) + 1
+    return result
+
+
+def export(project, out_dir: Path, *, coders=None, transcripts=None) -> list[Path]:
+    """Write one file per coder and transcript; returns the files written."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from qualcode.exports.files import atomic_write
+
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for c in project.store.codings(coders=coders, transcripts=transcripts):
+        groups.setdefault((c["coder"], c["transcript"]), []).append(c)
+    written = []
+    texts: dict[str, str] = {}
+    for (coder, tid), rows in sorted(groups.items()):
+        text = texts.setdefault(tid, project.store.transcript(tid)["text"])
+        doc = CommentedMap(coder=coder, transcript=tid)
+        seq = CommentedSeq()
+        for c in rows:
+            quote = text[c["start"]:c["end"]]
+            entry = CommentedMap(code=c["code"], quote=quote)
+            spans = find_quote(text, quote)
+            if len(spans) > 1 and (c["start"], c["end"]) in spans:
+                entry["occurrence"] = spans.index((c["start"], c["end"])) + 1
+            if c["memo"]:
+                entry["memo"] = c["memo"]
+            seq.append(entry)
+        doc["codings"] = seq
+        target = Path(out_dir) / coder / f"{tid}.yaml"
+
+        def write(tmp, doc=doc):
+            with open(tmp, "w", encoding="utf-8") as handle:
+                yaml.dump(doc, handle)
+
+        atomic_write(target, write)
+        written.append(target)
+    return written
