@@ -27,7 +27,8 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder of the new proje
     from qualcode.project import Project
 
     project = Project.init(directory)
-    console().print(f"Created qualcode project in {project.root}")
+    console().print(f"Created qualcode project in {project.root}", markup=False, highlight=False,
+                    soft_wrap=True)
 
 
 def import_cmd(
@@ -66,21 +67,33 @@ def import_cmd(
         if progress_bar is not None:
             progress_bar.stop()
     out = console()
+
+    def say(line: str) -> None:  # file names and quotes are plain text, one line each
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+
     for r in results:
         if r.status == "unchanged":
-            out.print(f"{r.transcript_id}: unchanged, nothing to do ({r.path.name})")
+            say(f"{r.transcript_id}: unchanged, nothing to do ({r.path.name})")
         elif r.status == "imported":
-            out.print(f"{r.transcript_id}: imported {r.segments} segments from {r.path.name}")
+            say(f"{r.transcript_id}: imported {r.segments} segments from {r.path.name}")
         else:
-            out.print(f"{r.transcript_id}: replaced from {r.path.name}; {r.reanchored} codings "
-                      f"re-anchored, {len(r.detached)} could not be placed")
+            say(f"{r.transcript_id}: replaced from {r.path.name}; {r.reanchored} codings "
+                f"re-anchored, {len(r.detached)} could not be placed")
             for d in r.detached:
-                out.print(f"  not placed: coding {d['id']} {d['code']} by {d['coder']} "
-                          f"[{d['start']}:{d['end']}] «{d['quote'][:60]}» ({d['reason']}); "
-                          "kept in 'qualcode codings --detached'")
+                quote = " ".join(d["quote"][:60].split())
+                say(f"  not placed: coding {d['id']} {d['code']} by {d['coder']} "
+                    f"[{d['start']}:{d['end']}] «{quote}» ({d['reason']}); "
+                    "kept in 'qualcode codings --detached'")
     new = sum(r.status == "imported" for r in results)
-    out.print(f"{new} imported, {sum(r.status == 'replaced' for r in results)} replaced, "
-              f"{sum(r.status == 'unchanged' for r in results)} unchanged.")
+    say(f"{new} imported, {sum(r.status == 'replaced' for r in results)} replaced, "
+        f"{sum(r.status == 'unchanged' for r in results)} unchanged.")
+
+
+def _plain(value: str) -> str:
+    """Table cells are rich markup: escape user text ("[inaudible]", "[/x]")."""
+    from rich.markup import escape
+
+    return escape(value)
 
 
 def transcripts(project: ProjectOpt = None, json: JsonOpt = False):
@@ -93,8 +106,8 @@ def transcripts(project: ProjectOpt = None, json: JsonOpt = False):
         return
     table(f"{len(rows)} transcripts",
           ["id", "title", "actor type", "people", "segments", "words", "characters", "codings"],
-          [[r["id"], r["title"], r["actor_type"], r["people"], r["segments"], r["words"],
-            r["characters"], r["codings"]] for r in rows],
+          [[_plain(r["id"]), _plain(r["title"]), _plain(r["actor_type"]), r["people"], r["segments"],
+            r["words"], r["characters"], r["codings"]] for r in rows],
           justify_right=("people", "segments", "words", "characters", "codings"))
 
 
@@ -140,7 +153,8 @@ def attributes_list(ctx: typer.Context, project: ProjectOpt = None, json: JsonOp
         print_json({r["id"]: r["attributes"] for r in rows})
         return
     keys = sorted({k for r in rows for k in r["attributes"]})
-    table("Attributes", ["id", *keys], [[r["id"], *[r["attributes"].get(k, "") for k in keys]] for r in rows])
+    table("Attributes", [_plain(k) for k in ["id", *keys]],
+          [[_plain(r["id"]), *[_plain(r["attributes"].get(k, "")) for k in keys]] for r in rows])
 
 
 def attributes_set(
@@ -150,7 +164,7 @@ def attributes_set(
 ):
     """Set one attribute of a transcript."""
     open_project(project).set_attribute(transcript_id, key, value, actor=by)
-    console().print(f"{transcript_id}: {key} = {value}")
+    console().print(f"{transcript_id}: {key} = {value}", markup=False, highlight=False)
 
 
 def attributes_unset(
@@ -160,4 +174,4 @@ def attributes_unset(
 ):
     """Remove one attribute of a transcript."""
     open_project(project).unset_attribute(transcript_id, key, actor=by)
-    console().print(f"{transcript_id}: {key} removed")
+    console().print(f"{transcript_id}: {key} removed", markup=False, highlight=False)

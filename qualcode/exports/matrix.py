@@ -58,7 +58,8 @@ def _plain(wide: pd.DataFrame) -> pd.DataFrame:
 def rollup(units: pd.DataFrame, codes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add a row for every ancestor of each row's code, then drop duplicates on
     (transcript, segment, code, coder): a parent counts a segment once even when
-    two of its children coded it. With `codes`, rows of codes outside it are dropped."""
+    two of its children coded it. With `codes`, rows of codes outside it are dropped.
+    ``code`` comes back as a categorical (cheap to group; ``.astype(str)`` for text)."""
     keep = None if codes is None else codes["id"]
     out = _expand(units[["transcript", "segment", "code", "coder"]], keep)
     return out.drop_duplicates(["transcript", "segment", "code", "coder"], ignore_index=True)

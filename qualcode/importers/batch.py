@@ -138,24 +138,34 @@ def _replace(store, doc: ImportedDoc, digest: str, existing: dict, actor: str) -
     store.replace_segments(tid, doc.segments)
     store.delete_pending_suggestions(tid)
     result = FileResult(doc.path, tid, "replaced", len(doc.segments))
+    placed: set[tuple] = set()  # (code, coder, start, end) of the codings kept, at their new spans
+    moves = []
     for coding in codings:
         quote = old_text[coding["start"]:coding["end"]]
         span = reanchor(old_text, new_text, coding["start"], coding["end"])
-        if span == (coding["start"], coding["end"]) and new_text[span[0]:span[1]] == quote:
-            continue
-        if span is None or store.find_coding(tid, coding["code_pk"], coding["coder"], *span):
+        key = (coding["code_pk"], coding["coder"], *span) if span else None
+        if span is None or key in placed:
             reason = "quote not found in the new text" if span is None else "duplicate after re-anchoring"
             store.insert_detached(coding, quote, reason)
             store.delete_coding(coding["id"])
             store.record(actor, "coding.detach", f"coding:{coding['id']}",
                          _coding_view(coding, quote), {"reason": reason})
             result.detached.append({**coding, "quote": quote, "reason": reason})
-        else:
-            store.update_coding(coding["id"], start=span[0], end=span[1])
-            store.record(actor, "coding.reanchor", f"coding:{coding['id']}",
-                         {"start": coding["start"], "end": coding["end"]},
-                         {"start": span[0], "end": span[1]})
-            result.reanchored += 1
+            continue
+        placed.add(key)
+        if span != (coding["start"], coding["end"]) or new_text[span[0]:span[1]] != quote:
+            moves.append((coding, span))
+    # Move in two steps: a coding may take the span another one is leaving, and
+    # (transcript, code, coder, start, end) is unique. The interim spans are
+    # distinct per coding id and never outlive this transaction.
+    for coding, _ in moves:
+        store.update_coding(coding["id"], start=-2 * coding["id"] - 1, end=-2 * coding["id"])
+    for coding, span in moves:
+        store.update_coding(coding["id"], start=span[0], end=span[1])
+        store.record(actor, "coding.reanchor", f"coding:{coding['id']}",
+                     {"start": coding["start"], "end": coding["end"]},
+                     {"start": span[0], "end": span[1]})
+        result.reanchored += 1
     store.record(actor, "transcript.replace", f"transcript:{tid}",
                  {"hash": existing["content_hash"]}, {"hash": digest, "source": doc.path.name,
                                                       "detached": len(result.detached)})

@@ -7,16 +7,16 @@ from pathlib import Path
 from qualcode.errors import QualcodeError
 from qualcode.importers import Paragraph, RawDoc
 from qualcode.importers.metadata import table_metadata
-from qualcode.importers.safezip import open_zip
+from qualcode.importers.safezip import safe_copy
 
 
 def read_docx(path: Path) -> RawDoc:
-    open_zip(path, "docx").close()
+    source = safe_copy(path, "docx")
     try:
         import docx
         from docx.table import Table
 
-        document = docx.Document(str(path))
+        document = docx.Document(source)
         blocks = list(document.iter_inner_content())
     except QualcodeError:
         raise

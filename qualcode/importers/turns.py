@@ -16,7 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from qualcode.importers import RawDoc
-from qualcode.importers.metadata import attribute_key, normalize_value
+from qualcode.importers.metadata import attribute_key, canonical_key, normalize_value
 from qualcode.text import normalize
 
 MAX_SEGMENT_CHARS = 2000  # longer turns are split at paragraph breaks
@@ -71,6 +71,8 @@ def assemble(raw: RawDoc, interviewers=(), source: Path | None = None):
     paragraphs = [p for p in raw.paragraphs]
     for p in paragraphs:
         p.text = normalize(p.text)
+        if p.speaker:  # caption voice tags and name prefixes
+            p.speaker = normalize(p.speaker).strip()
     if raw.captions:
         lines = []
         for p in paragraphs:
@@ -90,23 +92,28 @@ def assemble(raw: RawDoc, interviewers=(), source: Path | None = None):
         and (c[3] or counts[fold(c[0])] >= 2 or fold(c[0]) in known)
     }
 
+    # 'Clé : valeur' lines before the first turn are metadata when one of them
+    # names a known key (as for tables); otherwise they are text ("Zoé : Oui.")
+    first_turn = next((i for i, c in enumerate(candidates) if c and fold(c[0]) in accepted),
+                      len(paragraphs))
+    key_values = {i: kv for i in range(first_turn) if (kv := _KEY_VALUE.match(paragraphs[i].text))}
+    if not any(canonical_key(kv.group("key")) for kv in key_values.values()):
+        key_values = {}
+
     header: dict[str, str] = {}
     lines = []
-    started = False
-    for p, c in zip(paragraphs, candidates):
+    for i, (p, c) in enumerate(zip(paragraphs, candidates)):
         if not p.text.strip():
             continue
         if c and fold(c[0]) in accepted:
-            started = True
             lines.append((p.text, c[1], c[0], c[2]))
             continue
-        if not started:
-            kv = _KEY_VALUE.match(p.text)
-            if kv:
-                key = attribute_key(kv.group("key"))
-                where = f"{source}: metadata line '{p.text[:40]}'"
-                header[key] = normalize_value(key, kv.group("value"), where)
-                continue
+        if i in key_values:
+            kv = key_values[i]
+            key = attribute_key(kv.group("key"))
+            where = f"{source}: metadata line '{p.text[:40]}'"
+            header[key] = normalize_value(key, kv.group("value"), where)
+            continue
         lines.append((p.text, 0, None, None))
     text, segments = _build(lines, header)
     return text, segments, header

@@ -21,3 +21,61 @@ class AssistSQL:
         return self.conn.execute(
             "DELETE FROM suggestions WHERE transcript_id = ? AND status = 'pending'", (transcript_id,)
         ).rowcount
+
+    def insert_suggestion(self, s: dict) -> int | None:
+        from qualcode.store import now
+
+        row = self.conn.execute(
+            """INSERT INTO suggestions (transcript_id, code_pk, start, "end", score, method,
+                                        explanation, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (transcript_id, code_pk, start, "end", method) DO NOTHING RETURNING id""",
+            (s["transcript"], s["code_pk"], s["start"], s["end"], s["score"], s["method"],
+             s.get("explanation", ""), now()),
+        ).fetchone()
+        return row[0] if row else None
+
+    def delete_pending(self, transcript_ids: list[str], methods: list[str]) -> int:
+        marks = ",".join("?" * len(transcript_ids))
+        methods_marks = ",".join("?" * len(methods))
+        return self.conn.execute(
+            f"DELETE FROM suggestions WHERE status = 'pending' AND transcript_id IN ({marks}) "
+            f"AND method IN ({methods_marks})", (*transcript_ids, *methods)).rowcount
+
+    def suggestions(self, *, status="pending", transcript=None, code=None, min_score=None,
+                    ids=None, method=None) -> list[dict]:
+        from qualcode.store.codebook import _like_prefix
+
+        sql = ('SELECT s.*, s.transcript_id AS transcript, k.id AS code FROM suggestions s '
+               'JOIN codes k ON k.pk = s.code_pk WHERE 1 = 1')
+        params: list = []
+        if status:
+            sql += " AND s.status = ?"
+            params.append(status)
+        if transcript:
+            sql += " AND s.transcript_id = ?"
+            params.append(transcript)
+        if code:
+            sql += " AND (k.id = ? OR k.id LIKE ? ESCAPE '\\')"
+            params += [code, _like_prefix(code)]
+        if min_score is not None:
+            sql += " AND s.score >= ?"
+            params.append(min_score)
+        if method:
+            sql += " AND s.method = ?"
+            params.append(method)
+        if ids:
+            sql += f" AND s.id IN ({','.join('?' * len(ids))})"
+            params.extend(ids)
+        return self._all(sql + ' ORDER BY s.transcript_id, s.start, s.score DESC', params)
+
+    def set_suggestion_status(self, suggestion_id: int, status: str, reviewer: str,
+                              coding_id: int | None = None) -> None:
+        from qualcode.store import now
+
+        self.conn.execute(
+            "UPDATE suggestions SET status = ?, reviewer = ?, reviewed_at = ?, coding_id = ? WHERE id = ?",
+            (status, reviewer, now(), coding_id, suggestion_id))
+
+    def rejected_suggestions(self) -> list[dict]:
+        return self.suggestions(status="rejected")

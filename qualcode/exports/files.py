@@ -1,0 +1,296 @@
+"""Atomic writing of export files: matrices (csv, xlsx, md, json, png) and rows.
+
+Every file is written to a hidden temporary file beside its target and renamed
+over it, so a failed export never leaves a half-written or damaged file.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+import textwrap
+import warnings
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from qualcode.errors import QualcodeError
+
+SHEET_NAMES = {"segments": "Segments codés", "interviews": "Entretiens", "people": "Personnes",
+               "share": "Part des entretiens", "count": "Codages", "excerpts": "Extraits",
+               "overlap": "Chevauchements", "segment": "Même segment"}
+HEADERS = {"code": "Code", "label": "Libellé", "transcript": "Entretien"}  # xlsx and md headers
+LABEL_CHARS = 45  # heatmap tick labels are cut to this many characters
+WRAP_CHARS = 60  # xlsx columns wider than this wrap their text
+
+
+def atomic_write(path: str | Path, write_fn: Callable[[Path], Any]) -> Path:
+    """Call write_fn(tmp) on a hidden temporary file beside `path` (same suffix), then
+    rename it onto `path`. On any error the temporary file is removed and an existing
+    `path` is left untouched. Parent folders are created."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write_fn(tmp)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _suffix(path: Path, formats: Sequence[str]) -> str:
+    suffix = path.suffix.lower()
+    if suffix.lstrip(".") not in formats:
+        raise QualcodeError(f"{path}: unknown export format '{suffix}' ({', '.join(formats)})")
+    return suffix
+
+
+def _py(value: Any) -> Any:
+    """Plain Python value for json/openpyxl; NaN and NA become None."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return value
+
+
+def _flat(frame: pd.DataFrame, labels: Mapping[str, str] | None) -> tuple[pd.DataFrame, int]:
+    """The frame as columns [key, (label), values...] and the number of lead columns."""
+    flat = frame.copy()
+    if "label" not in flat.columns and labels and any(str(i) in labels for i in flat.index):
+        flat.insert(0, "label", [labels.get(str(i), str(i)) for i in flat.index])
+    elif "label" in flat.columns:
+        flat = flat[["label", *[c for c in flat.columns if c != "label"]]]
+    lead = 2 if "label" in flat.columns else 1
+    flat = flat.reset_index(names=frame.index.name or "code")
+    return flat, lead
+
+
+def sheet_name(measure: str, used: set[str] | None = None) -> str:
+    """A valid, unique (within `used`) Excel sheet name for a measure key."""
+    base = SHEET_NAMES.get(measure, measure)
+    base = "".join("_" if c in "[]:*?/\\" else c for c in base)[:31] or "Feuille"
+    name, n = base, 1
+    while used is not None and name in used:
+        n += 1
+        name = f"{base[:31 - len(str(n)) - 1]} {n}"
+    if used is not None:
+        used.add(name)
+    return name
+
+
+def write_matrix(frames: Mapping[str, pd.DataFrame], path: str | Path, *, title: str,
+                 labels: Mapping[str, str] | None = None) -> Path:
+    """Write matrices (measure key -> DataFrame) by the suffix of `path`: ``.csv`` (the
+    first one), ``.xlsx`` (a sheet each), ``.md``, ``.json``, ``.png`` (heatmap of the
+    first one). `labels` maps ids (index or columns) to display labels."""
+    path = Path(path)
+    suffix = _suffix(path, ("csv", "xlsx", "md", "json", "png"))
+    if not frames:
+        raise QualcodeError(f"{path}: nothing to export")
+    writer = {".csv": _matrix_csv, ".xlsx": _matrix_xlsx, ".md": _matrix_md,
+              ".json": _matrix_json, ".png": _matrix_png}[suffix]
+    return atomic_write(path, lambda tmp: writer(frames, tmp, title, labels or {}, path))
+
+
+def _matrix_csv(frames, tmp, title, labels, path):
+    flat, _ = _flat(next(iter(frames.values())), labels)
+    flat.to_csv(tmp, index=False, encoding="utf-8-sig")
+
+
+def _matrix_json(frames, tmp, title, labels, path):
+    out = {}
+    for measure, frame in frames.items():
+        flat, lead = _flat(frame, labels)
+        records = [{str(k): _py(v) for k, v in zip(flat.columns, rec)} for rec in flat.itertuples(index=False)]
+        out[measure] = {"columns": [str(c) for c in flat.columns[lead:]], "rows": records}
+    tmp.write_text(json.dumps(out, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def _md_cell(value: Any, percent: bool = False) -> str:
+    value = _py(value)
+    if value is None:
+        return ""
+    if percent and isinstance(value, (int, float)):
+        return f"{value:.0%}"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value).replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def _md_table(flat: pd.DataFrame, lead: int, percent: bool = False) -> list[str]:
+    header = [HEADERS.get(str(c), str(c)) if i < lead else str(c) for i, c in enumerate(flat.columns)]
+    numeric = [i >= lead and pd.api.types.is_numeric_dtype(flat[c]) for i, c in enumerate(flat.columns)]
+    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |",
+             "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
+    for rec in flat.itertuples(index=False):
+        cells = [_md_cell(v, percent and numeric[i]) for i, v in enumerate(rec)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _matrix_md(frames, tmp, title, labels, path):
+    lines = [f"# {title}", ""]
+    for measure, frame in frames.items():
+        flat, lead = _flat(frame, labels)
+        lines += [f"## {sheet_name(measure)}", "", *_md_table(flat, lead, measure == "share"), ""]
+    tmp.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _fill_sheet(ws, flat: pd.DataFrame, lead: int) -> None:
+    """Header in bold, frozen panes, values, widths set from content, long text wrapped."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    header = [HEADERS.get(str(c), str(c)) if i < lead else str(c) for i, c in enumerate(flat.columns)]
+    widths = [len(h) for h in header]
+    for col, text in enumerate(header, start=1):
+        ws.cell(row=1, column=col, value=text).font = Font(bold=True)
+    for r, rec in enumerate(flat.itertuples(index=False), start=2):
+        for col, value in enumerate(rec, start=1):
+            value = _py(value)
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell = ws.cell(row=r, column=col, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # a quote starting with "=" is text, not a formula
+                widths[col - 1] = max(widths[col - 1], max(map(len, value.splitlines() or [""])))
+            elif value is not None:
+                widths[col - 1] = max(widths[col - 1], len(f"{value:.2f}" if isinstance(value, float) else str(value)))
+    for col, width in enumerate(widths, start=1):
+        letter = get_column_letter(col)
+        ws.column_dimensions[letter].width = min(max(width, 6), WRAP_CHARS) + 2
+        if width > WRAP_CHARS:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = ws.cell(row=2, column=lead + 1).coordinate
+
+
+def _matrix_xlsx(frames, tmp, title, labels, path):
+    from openpyxl import Workbook
+    from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.title = title
+    used: set[str] = set()
+    for measure, frame in frames.items():
+        ws = wb.create_sheet(sheet_name(measure, used))
+        flat, lead = _flat(frame, labels)
+        _fill_sheet(ws, flat, lead)
+        numeric = [i + 1 for i, c in enumerate(flat.columns)
+                   if i >= lead and pd.api.types.is_numeric_dtype(flat[c])]
+        last = len(flat) + 1
+        if measure == "share":
+            for col in numeric:
+                for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=col, max_col=col):
+                    cell.number_format = "0%"
+        scaled = [c for c in numeric if str(flat.columns[c - 1]) != "Total"]
+        if scaled and len(flat):
+            cells = f"{get_column_letter(min(scaled))}2:{get_column_letter(max(scaled))}{last}"
+            ws.conditional_formatting.add(cells, ColorScaleRule(
+                start_type="min", start_color="FFFFFF", mid_type="percentile", mid_value=50,
+                mid_color="FFE699", end_type="max", end_color="F4B183"))
+    wb.save(tmp)
+
+
+def _short(text: str, width: int = LABEL_CHARS) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _matrix_png(frames, tmp, title, labels, path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    measure, frame = next(iter(frames.items()))
+    values = frame.drop(columns=[c for c in ("label", "Total") if c in frame.columns])
+    if not all(pd.api.types.is_numeric_dtype(values[c]) for c in values.columns):
+        raise QualcodeError(f"{path}: a heatmap needs numbers (export the counts, not the excerpts)")
+    if "label" in frame.columns:
+        row_labels = [_short(v) for v in frame["label"]]
+    else:
+        row_labels = [_short(labels.get(str(i), str(i))) for i in frame.index]
+    col_labels = [_short(labels.get(str(c), str(c))) for c in values.columns]
+    rows, cols = values.shape
+    longest_row = max(map(len, row_labels), default=0)
+    longest_col = max(map(len, col_labels), default=0)
+    width = min(200.0, max(6.0, 1.5 + 0.075 * longest_row + 0.75 * cols + 1.5))
+    height = min(300.0, max(3.0, 1.4 + 0.055 * longest_col + 0.32 * rows))
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.set_title("\n".join(textwrap.wrap(title, 90)) or None, fontsize=11)
+    share = measure == "share"
+    if rows and cols:
+        data = values.to_numpy(dtype=float)
+        top = 1.0 if share else max(float(np.nanmax(data)), 1.0)
+        image = ax.imshow(data, cmap="YlOrRd", vmin=0, vmax=top, aspect="auto")
+        bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+        bar.set_label(SHEET_NAMES.get(measure, measure))
+        ax.set_xticks(range(cols), col_labels, rotation=40, ha="right", fontsize=9)
+        ax.set_yticks(range(rows), row_labels, fontsize=9)
+        if rows * cols <= 4000:
+            for (r, c), v in np.ndenumerate(data):
+                text = "" if math.isnan(v) else f"{v:.0%}" if share else f"{v:g}"
+                ax.text(c, r, text, ha="center", va="center", fontsize=8,
+                        color="white" if v > 0.6 * top else "black")
+    else:
+        ax.text(0.5, 0.5, "Aucune donnée", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fig.tight_layout()
+    fig.savefig(tmp, format="png", dpi=100)
+
+
+def write_rows(rows: Sequence[Mapping[str, Any]], path: str | Path, *, columns: Sequence[str],
+               title: str | None = None, sheet: str = "Extraits") -> Path:
+    """Write records (e.g. coded excerpts) with these `columns`, in this order, to
+    ``.csv``, ``.xlsx`` (bold header, frozen, widths, long text wrapped), ``.json``
+    (a list of objects) or ``.md`` (a table, under `title` when given)."""
+    path = Path(path)
+    suffix = _suffix(path, ("csv", "xlsx", "json", "md"))
+    columns = list(columns)
+    records = [[_py(row.get(c)) for c in columns] for row in rows]
+    frame = pd.DataFrame(records, columns=columns, dtype=object)
+
+    def write(tmp: Path) -> None:
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+        elif suffix == ".json":
+            data = [dict(zip(columns, rec)) for rec in records]
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+        elif suffix == ".md":
+            lines = [f"# {title}", ""] if title else []
+            tmp.write_text("\n".join([*lines, *_md_table(frame, 0), ""]), encoding="utf-8")
+        else:
+            from openpyxl import Workbook
+
+            wb = Workbook()
+            ws = wb.active
+            ws.title = sheet_name(sheet)
+            if title:
+                wb.properties.title = title
+            _fill_sheet(ws, frame, 0)  # frozen below the header only
+            wb.save(tmp)
+
+    return atomic_write(path, write)

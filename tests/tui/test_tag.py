@@ -1,0 +1,408 @@
+"""The coding screen, driven with Textual's Pilot; assertions are on the database
+(codings and audit trail), since every action is saved at once."""
+from __future__ import annotations
+
+import pytest
+
+from qualcode import coding as ops
+from qualcode.errors import QualcodeError
+from qualcode.tui.tag import TagApp, run_tag, sentence_at, sentences
+from qualcode.tui.widgets import CodePicker, HelpScreen, MemoEditor
+
+TRANSCRIPT = """\
+Enquêteur : Bonjour. Pouvez-vous vous présenter ?
+Marie : Je suis éducatrice. Les punaises, j'en avais partout! Ça va mieux maintenant.
+Enquêteur : Et l'hôtel ?
+Marie : L'hôtel est sale… On a des cafards. Voilà.
+"""
+
+CODEBOOK = """\
+name: Test
+version: 1
+codes:
+  - id: freins
+    label: Freins
+    family: true
+    description: Obstacles rencontrés.
+  - id: freins/conditions-hotelieres
+    label: Conditions hôtelières
+    description: État des chambres et des hôtels.
+    include: Punaises, cafards, rats.
+    exclude: Changements de chambre.
+    example: « Les punaises, j'en avais partout. »
+    color: "#c0392b"
+  - id: benefices
+    label: Bénéfices
+    description: Effets positifs du dispositif.
+  - id: benefices/sante
+    label: Santé retrouvée
+    description: Amélioration de la santé.
+"""
+
+HOTEL = "freins/conditions-hotelieres"
+CODER = "alice"
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def proj(project, tmp_path):
+    source = tmp_path / "T1.txt"
+    source.write_text(TRANSCRIPT, encoding="utf-8")
+    project.import_files([source])
+    book = tmp_path / "codebook.yaml"
+    book.write_text(CODEBOOK, encoding="utf-8")
+    project.load_codebook(book)
+    return project
+
+
+def turns(proj):
+    return proj.segments("T1")
+
+
+def text_of(proj):
+    return proj.transcript("T1")["text"]
+
+
+def mine(proj, coder=CODER):
+    return [(c["code"], c["start"], c["end"]) for c in proj.store.codings(transcript="T1", coder=coder)]
+
+
+def actions(proj):
+    return [e["action"] for e in proj.store.audit_entries(action_prefix="coding.")]
+
+
+async def pick(pilot, query: str) -> None:
+    """Open the code picker, type a query, apply the highlighted code."""
+    await pilot.press("c")
+    await pilot.press(*query)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def test_transcript_has_the_expected_turns(proj):
+    segs = turns(proj)
+    assert [s["role"] for s in segs] == ["interviewer", "respondent", "interviewer", "respondent"]
+    assert text_of(proj)[segs[1]["start"]:segs[1]["end"]].startswith("Je suis éducatrice.")
+
+
+async def test_whole_turn_through_the_picker_with_a_query_without_accents(proj):
+    seg = turns(proj)[1]
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "t")
+        assert app.selection() == (seg["start"], seg["end"])
+        await pilot.press("c")
+        picker = app.screen
+        assert isinstance(picker, CodePicker)
+        await pilot.press(*"hotel")
+        await pilot.pause()
+        # the definition is shown before applying
+        details = str(picker.query_one("#picker-details").content)
+        assert "État des chambres" in details and "Punaises, cafards" in details
+        assert "Changements de chambre" in details and "j'en avais partout" in details
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, CodePicker)
+        assert app.selection() is None  # applied: the selection is cleared
+    assert mine(proj) == [(HOTEL, seg["start"], seg["end"])]
+    entries = proj.store.audit_entries(action_prefix="coding.")
+    assert [(e["actor"], e["action"]) for e in entries] == [(CODER, "coding.add")]
+    assert entries[0]["after"]["quote"].startswith("Je suis éducatrice.")
+
+
+async def test_nothing_selected_codes_the_current_turn_and_escape_cancels(proj):
+    segs = turns(proj)
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", *"benef", "escape")
+        await pilot.pause()
+        assert mine(proj) == []
+        await pilot.press("down", "down", "down")
+        await pick(pilot, "benef")
+    assert mine(proj) == [("benefices", segs[3]["start"], segs[3]["end"])]
+
+
+async def test_sentence_selection(proj):
+    text = text_of(proj)
+    start = text.index("Les punaises")
+    end = start + len("Les punaises, j'en avais partout!")
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "ctrl+right", "ctrl+right", "ctrl+right", "ctrl+right")
+        assert text[app.cursor - 3:app.cursor] == "Les"
+        await pilot.press("s")
+        assert app.selection() == (start, end)
+        await pick(pilot, "cond hot")
+    assert mine(proj) == [(HOTEL, start, end)]
+
+
+def test_sentence_bounds():
+    text = "Oui. Bon… on verra ! Et puis voilà"
+    assert sentences(text, 0, len(text)) == [(0, 4), (5, 9), (10, 20), (21, len(text))]
+    assert sentence_at(text, 0, len(text), 4) == (0, 4)  # the space after a sentence belongs to it
+    assert sentence_at(text, 0, len(text), 12) == (10, 20)
+
+
+async def test_selection_extends_by_character_and_word(proj):
+    seg = turns(proj)[1]
+    s = seg["start"]
+    text = text_of(proj)
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "shift+right", "shift+right", "shift+right")
+        assert app.selection() == (s, s + 3)
+        await pilot.press("ctrl+shift+right")  # to the end of "suis"
+        assert text[s:app.cursor] == "Je suis"
+        await pilot.press("W")  # W is the same as ctrl+shift+right
+        assert text[s:app.cursor] == "Je suis éducatrice"
+        await pilot.press("shift+left")
+        assert app.selection() == (s, s + len("Je suis éducatric"))
+        await pick(pilot, "benef")
+        # leftwards from the end of the turn: the anchor stays at the end
+        await pilot.press("escape", "t", "escape")
+        assert app.selection() is None and app.cursor == seg["end"]
+        await pilot.press("ctrl+shift+left", "ctrl+shift+left")
+        assert text[slice(*app.selection())] == "mieux maintenant."
+        await pilot.press("shift+right")  # the moving end is the cursor, on the left
+        assert text[slice(*app.selection())] == "ieux maintenant."
+        await pilot.press("shift+left")
+        await pick(pilot, "sante")
+        # plain movement clears the selection
+        await pilot.press("shift+left", "left")
+        assert app.selection() is None
+    end = seg["end"]
+    assert sorted(mine(proj)) == sorted([
+        ("benefices", s, s + len("Je suis éducatric")),
+        ("benefices/sante", end - len("mieux maintenant."), end),
+    ])
+
+
+async def test_number_keys_reuse_recent_codes(proj):
+    segs = turns(proj)
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("9")  # nothing recent yet: a warning, no crash
+        assert app.messages and "recent" in app.messages[-1]
+        await pilot.press("down")
+        await pick(pilot, "hotel")
+        await pilot.press("down", "down")
+        await pick(pilot, "benef")
+        assert app.recent == ["benefices", HOTEL]
+        recent_bar = str(app.query_one("#recent").content)
+        assert recent_bar.index("Bénéfices") < recent_bar.index("Conditions hôtelières")
+        await pilot.press("home", "2")  # turn 1 gets the second most recent code
+        assert app.recent == [HOTEL, "benefices"]
+        await pilot.press("down", "down", "1")  # turn 3 gets the now most recent one
+    assert sorted(mine(proj)) == sorted([
+        (HOTEL, segs[1]["start"], segs[1]["end"]),
+        ("benefices", segs[3]["start"], segs[3]["end"]),
+        (HOTEL, segs[0]["start"], segs[0]["end"]),
+        (HOTEL, segs[2]["start"], segs[2]["end"]),
+    ])
+
+
+async def test_recent_codes_start_from_this_coders_earlier_codings(proj):
+    segs = turns(proj)
+    ops.add(proj, "T1", "benefices", CODER, segs[1]["start"], segs[1]["end"])
+    ops.add(proj, "T1", HOTEL, "bob", segs[1]["start"], segs[1]["end"])
+    app = TagApp(proj, "T1", CODER)
+    assert app.recent == ["benefices"]
+
+
+async def test_remove_memo_and_undo_of_each(proj):
+    seg = turns(proj)[1]
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")
+        await pick(pilot, "hotel")
+        [coding] = proj.store.codings(transcript="T1")
+        await pilot.press("m")
+        assert isinstance(app.screen, MemoEditor)
+        await pilot.press(*"a revoir", "enter")
+        await pilot.pause()
+        assert proj.store.coding(coding["id"])["memo"] == "a revoir"
+        await pilot.press("x")
+        assert mine(proj) == []
+        await pilot.press("u")  # undo remove: same span, code and memo
+        [back] = proj.store.codings(transcript="T1")
+        assert (back["code"], back["start"], back["end"], back["memo"]) == (HOTEL, seg["start"], seg["end"], "a revoir")
+        await pilot.press("u")  # undo memo
+        assert proj.store.coding(back["id"])["memo"] == ""
+        await pilot.press("u")  # undo add
+        assert mine(proj) == []
+        await pilot.press("u")  # nothing left to undo: a warning
+        assert "nothing to undo" in app.messages[-1]
+    assert actions(proj) == ["coding.add", "coding.memo", "coding.remove", "coding.add",
+                             "coding.memo", "coding.remove"]
+    memo_undo = proj.store.audit_entries(action_prefix="coding.memo")[-1]
+    assert (memo_undo["before"]["memo"], memo_undo["after"]["memo"]) == ("a revoir", "")
+
+
+async def test_memo_escape_changes_nothing(proj):
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")
+        await pick(pilot, "hotel")
+        await pilot.press("m", *"brouillon", "escape")
+        await pilot.pause()
+        await pilot.press("up", "m")  # no coding of mine on turn 1: a warning, no editor
+        assert not isinstance(app.screen, MemoEditor)
+        assert "no coding of yours" in app.messages[-1]
+    assert [c["memo"] for c in proj.store.codings(transcript="T1")] == [""]
+    assert actions(proj) == ["coding.add"]
+
+
+async def test_change_code_and_undo(proj):
+    seg = turns(proj)[1]
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")
+        await pick(pilot, "hotel")
+        [before] = proj.store.codings(transcript="T1")
+        await pilot.press("C")
+        assert isinstance(app.screen, CodePicker)
+        await pilot.press(*"benef", "enter")
+        await pilot.pause()
+        [after] = proj.store.codings(transcript="T1")
+        assert (after["id"], after["code"], after["start"], after["end"]) == (
+            before["id"], "benefices", seg["start"], seg["end"])
+        assert app.recent[0] == "benefices"
+        await pilot.press("u")
+        assert mine(proj) == [(HOTEL, seg["start"], seg["end"])]
+    assert actions(proj) == ["coding.add", "coding.update", "coding.update"]
+    change, undo = proj.store.audit_entries(action_prefix="coding.update")
+    assert (change["before"]["code"], change["after"]["code"]) == (HOTEL, "benefices")
+    assert (undo["before"]["code"], undo["after"]["code"]) == ("benefices", HOTEL)
+
+
+async def test_remove_takes_the_innermost_coding_under_the_cursor(proj):
+    seg = turns(proj)[1]
+    text = text_of(proj)
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")
+        await pick(pilot, "hotel")  # the whole turn
+        await pilot.press("home", "down", "ctrl+right", "ctrl+right", "ctrl+right", "ctrl+right", "s")
+        await pick(pilot, "benef")  # one sentence inside it
+        await pilot.press("left")
+        await pilot.press("x")
+        assert mine(proj) == [(HOTEL, seg["start"], seg["end"])]
+        await pilot.press("x")
+        assert mine(proj) == []
+        await pilot.press("x")  # nothing left: a warning
+        assert "nothing to remove" in app.messages[-1]
+    assert "Les punaises" in proj.store.audit_entries(action_prefix="coding.remove")[0]["before"]["quote"]
+    assert text  # the transcript is untouched
+
+
+async def test_next_uncoded_turn(proj):
+    segs = turns(proj)
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")  # respondent turns first
+        assert app.turn_index() == 1 and app.cursor == segs[1]["start"]
+        await pick(pilot, "hotel")
+        await pilot.press("n")
+        assert app.turn_index() == 3
+        await pick(pilot, "benef")
+        await pilot.press("n")  # every respondent turn is coded: any turn, wrapping round
+        assert app.turn_index() == 0
+        await pilot.press("N")
+        assert app.turn_index() == 2
+        await pilot.press("1", "up", "up", "1", "n")
+        assert "every turn" in app.messages[-1]
+
+
+async def test_other_coders_marks_toggle(proj):
+    segs = turns(proj)
+    ops.add(proj, "T1", "benefices", "bob", segs[1]["start"], segs[1]["end"])
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")
+        await pick(pilot, "hotel")
+        margin = app.query_one("#turn-2")
+        assert "Conditions hôtelières" in margin.margin_plain
+        assert "bob" not in margin.margin_plain and not app.show_others
+        assert "Conditions hôtelières" in str(app.query_one("#margin-2").content)
+        await pilot.press("o")
+        assert app.show_others
+        assert "bob: Bénéfices" in margin.margin_plain
+        assert "bob: Bénéfices" in str(app.query_one("#margin-2").content)
+        await pilot.press("o")
+        assert "bob" not in margin.margin_plain
+        # other coders' codings are never removed by x
+        await pilot.press("x", "x")
+    assert mine(proj, "bob") == [("benefices", segs[1]["start"], segs[1]["end"])]
+    assert mine(proj) == []
+
+
+async def test_progress_counts_turns_coded_by_this_coder(proj):
+    segs = turns(proj)
+    ops.add(proj, "T1", "benefices", "bob", segs[0]["start"], segs[0]["end"])
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        status = app.query_one("#status")
+        assert "turns coded: 0 / 4" in str(status.content)
+        await pilot.press("down")
+        await pick(pilot, "hotel")
+        assert "turns coded: 1 / 4" in str(status.content)
+        # a selection over turns 3 and 4 (shift+down: to the turn's end, then the next turn's end)
+        await pilot.press("down", "shift+down", "shift+down")
+        assert app.selection() == (segs[2]["start"], segs[3]["end"])
+        assert f"selection {segs[3]['end'] - segs[2]['start']}" in str(status.content)
+        await pick(pilot, "benef")
+        assert app.progress() == (3, 4)
+        assert "turns coded: 3 / 4" in str(status.content)
+        assert f"cursor {app.cursor}" in str(status.content)
+        assert "added Bénéfices" in str(status.content)
+    assert ("benefices", segs[2]["start"], segs[3]["end"]) in mine(proj)
+
+
+async def test_help_screen_lists_the_keys(proj):
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("?")
+        assert isinstance(app.screen, HelpScreen)
+        shown = str(app.screen.query_one("#help-text").content)
+        for key in ("shift+←", "ctrl+shift+←", "s ", "t ", "c ", "1 … 9", "x ", "C ", "m ", "u ",
+                    "n ", "o ", "? ", "q ", "escape"):
+            assert key in shown, key
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_library_errors_become_notifications(proj):
+    from qualcode.codebook import operations
+
+    segs = turns(proj)
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down")
+        await pick(pilot, "benef")
+        # meanwhile someone deletes the code from the codebook
+        operations.delete(proj, "benefices", force=True, actor="admin")
+        await pilot.press("down", "down", "1")
+        assert app.is_running
+        assert "benefices" in app.messages[-1]
+        assert any("benefices" in n.message for n in app._notifications)
+        # the screen still works afterwards
+        await pick(pilot, "hotel")
+    assert mine(proj) == [(HOTEL, segs[3]["start"], segs[3]["end"])]
+
+
+async def test_mouse_click_moves_to_a_turn_and_q_quits(proj):
+    segs = turns(proj)
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#turn-3")
+        assert app.cursor == segs[2]["start"]
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+def test_unknown_transcript_or_missing_coder_is_refused(proj):
+    with pytest.raises(QualcodeError, match="unknown transcript"):
+        run_tag(proj, "NOPE", CODER)
+    with pytest.raises(QualcodeError, match="coder"):
+        TagApp(proj, "T1", " ")
