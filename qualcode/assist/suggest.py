@@ -49,6 +49,7 @@ class Corpus:
     def __init__(self, project, transcript_ids, *, include_interviewer=False, progress=None, keywords=()):
         self.project = project
         self.ids = list(transcript_ids)
+        self._unit_texts: dict[str, list[str]] = {}
         self.texts = {t: project.store.transcript(t)["text"] for t in self.ids}
         self.pipeline = Pipeline(project.store, progress)
         self.pipeline.warm(list(self.texts.values()), list(keywords))
@@ -60,7 +61,9 @@ class Corpus:
     def unit_texts(self, tid: str) -> list[str]:
         from qualcode.assist.model import unit_text
 
-        return [unit_text(self.docs[tid], u["start"], u["end"]) for u in self.units[tid]]
+        if tid not in self._unit_texts:
+            self._unit_texts[tid] = [unit_text(self.docs[tid], u["start"], u["end"]) for u in self.units[tid]]
+        return self._unit_texts[tid]
 
 
 def _coded_transcripts(project, coder: str) -> list[str]:
@@ -84,8 +87,6 @@ def _training(project, corpus: Corpus, coder: str, tids, leaves: set[str], famil
 
 
 def train(project, corpus: Corpus, coder: str, tids=None):
-    from qualcode.assist.model import CodeClassifier
-
     codes = project.codes()
     leaves = {c.id for c in codes} - {c.parent for c in codes if c.parent}
     families = {c.id for c in codes if c.family}
@@ -93,9 +94,30 @@ def train(project, corpus: Corpus, coder: str, tids=None):
     texts, leaf_labels, family_labels, negatives = _training(project, corpus, coder, tids, leaves, families)
     if not any(leaf_labels):
         raise QualcodeError(f"coder '{coder}' has no codings to learn from")
-    leaf_clf = CodeClassifier(top_k=2).fit(texts, leaf_labels, negatives)
-    family_clf = CodeClassifier(top_k=1).fit(texts, family_labels, negatives)
+    leaf_clf = _fit_cached(project, texts, leaf_labels, negatives, top_k=2)
+    family_clf = _fit_cached(project, texts, family_labels, negatives, top_k=1)
     return leaf_clf, family_clf, len(texts)
+
+
+def _fit_cached(project, texts, labels, negatives, *, top_k: int):
+    """Fit, or reuse the model fitted on exactly the same data (cached as arrays)."""
+    import json
+
+    from qualcode.assist.model import CodeClassifier
+    from qualcode.assist.nlp import model_key
+    from qualcode.text import content_hash
+
+    settings = {"top_k": top_k}
+    signature = json.dumps([texts, [sorted(x) for x in labels], [sorted(x) for x in negatives],
+                            CodeClassifier(**settings).__dict__ | {"v": 1}], ensure_ascii=False, default=str)
+    key = content_hash("classifier:" + signature)
+    cached = project.store.cached_parse(key, model_key())
+    if cached is not None:
+        return CodeClassifier.from_bytes(cached, **settings)
+    clf = CodeClassifier(**settings).fit(texts, labels, negatives)
+    with project.store.transaction():
+        project.store.store_parse(key, model_key(), clf.to_bytes())
+    return clf
 
 
 def rule_suggestions(project, corpus: Corpus, tids) -> dict[str, list[dict]]:

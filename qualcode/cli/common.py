@@ -39,11 +39,13 @@ def print_json(data) -> None:
 
 
 def table(title: str | None, columns: list[str], rows, *, justify_right=()):
+    """Cells are plain text: '[inaudible]' in a quote is not rich markup."""
     from rich.table import Table
+    from rich.text import Text
 
     t = Table(title=title, show_lines=False, header_style="bold")
     for col in columns:
         t.add_column(col, justify="right" if col in justify_right else "left", overflow="fold")
     for row in rows:
-        t.add_row(*["" if v is None else str(v) for v in row])
+        t.add_row(*[Text("" if v is None else str(v)) for v in row])
     console().print(t)

@@ -81,13 +81,13 @@ def normalize_metadata(data: dict, path: Path) -> dict[str, str]:
     return out
 
 
-def table_metadata(rows: list[list[str]]) -> dict[str, str]:
+def table_metadata(rows: list[list[str]], where: str = "metadata table") -> dict[str, str]:
     """A two-column table whose first column holds at least one known key."""
     if not rows or any(len(r) != 2 for r in rows):
         return {}
     if not any(canonical_key(r[0]) for r in rows):
         return {}
-    return {attribute_key(k): normalize_value(attribute_key(k), v, "metadata table")
+    return {attribute_key(k): normalize_value(attribute_key(k), v, where)
             for k, v in rows if k.strip()}
 
 

@@ -45,7 +45,7 @@ def read_odt(path: Path) -> RawDoc:
         raise QualcodeError(f"{path}: not a text document (no office:text body)")
     paragraphs: list[Paragraph] = []
     metadata: dict[str, str] = {}
-    _walk(body, bold, paragraphs, metadata)
+    _walk(body, bold, paragraphs, metadata, path)
     return RawDoc(paragraphs, metadata)
 
 
@@ -58,7 +58,7 @@ def _bold_styles(root) -> set[str]:
     return names
 
 
-def _walk(node, bold, paragraphs, metadata) -> None:
+def _walk(node, bold, paragraphs, metadata, path: Path) -> None:
     for child in node:
         if child.tag in (T + "p", T + "h"):
             parts: list[tuple[str, bool]] = []
@@ -81,13 +81,13 @@ def _walk(node, bold, paragraphs, metadata) -> None:
                         parts.append(("\n", False))
                     cells.append("".join(t for t, _ in parts).strip())
                 rows.append(cells)
-            found = table_metadata(rows)
+            found = table_metadata(rows, f"{path}: metadata table")
             if found:
                 metadata.update(found)
             else:
                 paragraphs.extend(Paragraph(" | ".join(r)) for r in rows if any(r))
         elif child.tag in (T + "list", T + "list-item", T + "section"):
-            _walk(child, bold, paragraphs, metadata)
+            _walk(child, bold, paragraphs, metadata, path)
 
 
 def _inline(node, is_bold, bold, parts) -> None:

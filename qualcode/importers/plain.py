@@ -31,7 +31,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, str], str]:
     """YAML between a first line '---' and the next '---' line."""
     if not text.startswith("---\n"):
         return {}, text
-    end = text.find("\n---", 4)
+    end = text.find("\n---", 3)  # from 3: an empty front matter closes at once
     if end == -1:
         raise QualcodeError(f"{path}:1: front matter opened with '---' is never closed")
     block = text[4:end]

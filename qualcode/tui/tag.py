@@ -395,12 +395,10 @@ class TagApp(App):
         self.update_bars()
 
     def codings_at_cursor(self) -> list[dict]:
-        """This coder's codings under the cursor, innermost (then latest) first;
-        a coding ending right at the cursor counts when nothing covers it."""
-        mine = self.mine()
-        inside = [c for c in mine if c["start"] <= self.cursor < c["end"]]
-        if not inside:
-            inside = [c for c in mine if c["start"] < self.cursor == c["end"]]
+        """This coder's codings under the cursor, innermost (then latest) first.
+        A coding ending right at the cursor counts: after applying a code the
+        cursor sits at the end of the coded span."""
+        inside = [c for c in self.mine() if c["start"] <= self.cursor <= c["end"]]
         return sorted(inside, key=lambda c: (c["end"] - c["start"], -c["id"]))
 
     def use(self, code_id: str) -> None:

@@ -114,7 +114,7 @@ def _billion_laughs_xml(root_open: str, root_close: str, body: str) -> bytes:
 def test_empty_file(cli, populated, dump, tmp_path):
     path = tmp_path / "vide.txt"
     path.write_bytes(b"")
-    line, _ = refused_cleanly(cli, populated, dump, path, needles=(str(path), "empty file"))
+    refused_cleanly(cli, populated, dump, path, needles=(str(path), "empty file"))
 
 
 def test_blank_text_file(cli, populated, dump, tmp_path):
@@ -375,3 +375,19 @@ def test_project_option_naming_a_non_project(cli, tmp_path):
     source.write_text(GOOD_TXT, encoding="utf-8")
     assert_refused(cli("import", source, "--project", tmp_path), "not a qualcode project", str(tmp_path))
     assert not (tmp_path / "qualcode.db").exists()
+
+
+@pytest.mark.parametrize("name", ["U21-gras.docx", "D22-gras.odt"])
+def test_bad_value_in_a_metadata_table_names_the_file(cli, populated, dump, tmp_path, fixtures, name):
+    path = tmp_path / name
+    data = zipfile.ZipFile(fixtures / name)
+    member = "word/document.xml" if name.endswith(".docx") else "content.xml"
+    old = "14/09/2022" if name.endswith(".docx") else "05.10.2022"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in data.infolist():
+            content = data.read(info)
+            if info.filename == member:
+                assert old.encode() in content
+                content = content.replace(old.encode(), b"31/02/2022")
+            z.writestr(info, content)
+    refused_cleanly(cli, populated, dump, path, needles=(str(path), "metadata table", "31/02/2022"))

@@ -311,3 +311,61 @@ def test_folder_import_reads_every_format(project, import_ok, fixtures):
     assert sorted(rows) == ["D21", "D22", "P21", "P22-visio", "P23-visio", "U21", "U22",
                             "U23-cp1252", "U24-latin1"]
     assert {t["format"] for t in rows.values()} == {"docx", "odt", "txt", "md", "vtt", "srt"}
+
+
+def test_docx_tracked_changes_hyperlinks_and_content_controls(project, import_ok, tmp_path, fixtures):
+    """Word shows tracked insertions, hyperlinks and content controls as text:
+    they are imported (changes accepted); deleted text and text boxes are not."""
+    import zipfile
+
+    def r(text, bold=False, tag="w:t"):
+        props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+        return f'<w:r>{props}<{tag} xml:space="preserve">{text}</{tag}></w:r>'
+
+    def cell(text):
+        return f"<w:tc><w:p>{r(text)}</w:p></w:tc>"
+
+    ins = '<w:ins w:id="1" w:author="relectrice" w:date="2022-09-20T10:00:00Z">{}</w:ins>'
+    body = (
+        # a metadata table inside a block-level content control
+        "<w:sdt><w:sdtPr/><w:sdtContent><w:tbl>"
+        f"<w:tr>{cell('Identifiant')}{cell('W01')}</w:tr><w:tr>{cell('Enquêtrice')}{cell('Claire')}</w:tr>"
+        "</w:tbl></w:sdtContent></w:sdt>"
+        f"<w:p>{r('Claire :', True)}{r(' Vous êtes arrivée ')}{ins.format(r('en mars'))}"
+        f'<w:del w:id="2" w:author="relectrice">{r(" en avril", tag="w:delText")}</w:del>{r(" ?")}</w:p>'
+        f"<w:p>{ins.format(r('Awa :', True))}{r(' Oui, par le ')}"
+        f'<w:hyperlink w:anchor="ref">{r("115")}</w:hyperlink>{r(", après la rue.")}</w:p>'
+        f"<w:p>{r('Claire :', True)}{r(' Et la chambre ?')}"
+        '<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent>'
+        f"<w:p>{r('Note de la transcriptrice')}</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"
+        f"<w:p>{r('Awa :', True)}{r(' Petite, mais ')}<w:sdt><w:sdtContent>{r('propre')}</w:sdtContent></w:sdt>"
+        f"{r('.')}</w:p>"
+    )
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           f"<w:body>{body}<w:sectPr/></w:body></w:document>").encode("utf-8")
+    path = tmp_path / "suivi.docx"
+    src = zipfile.ZipFile(fixtures / "U21-gras.docx")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for member in src.infolist():
+            z.writestr(member.filename, xml if member.filename == "word/document.xml" else src.read(member))
+
+    import_ok(path)
+    info = project.transcript("W01")
+    assert info["attributes"] == {"interviewer": "Claire"}
+    assert turns(project, "W01") == [
+        ("Claire", I, "Vous êtes arrivée en mars ?"),
+        ("Awa", R, "Oui, par le 115, après la rue."),  # bold name in a tracked insertion
+        ("Claire", I, "Et la chambre ?"),
+        ("Awa", R, "Petite, mais propre."),
+    ]
+    assert "avril" not in info["text"] and "transcriptrice" not in info["text"]
+
+
+def test_empty_front_matter(project, import_ok, tmp_path):
+    path = tmp_path / "vide.md"
+    path.write_text("---\n---\nE : Bonjour.\nR : Bonjour.\nE : Merci.\nR : Au revoir.\n", encoding="utf-8")
+    import_ok(path)
+    info = project.transcript("vide")
+    assert info["attributes"] == {} and info["text"].startswith("E : Bonjour.")
+    assert [s["text"] for s in project.segments("vide")] == ["Bonjour.", "Bonjour.", "Merci.", "Au revoir."]

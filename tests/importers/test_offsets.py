@@ -110,7 +110,7 @@ def _write_md(path: Path, turns, rng) -> None:
     path.write_bytes(out.encode("utf-8"))
 
 
-def _write_vtt(path: Path, turns, rng) -> tuple[list[tuple[str, str]]]:
+def _write_vtt(path: Path, turns, rng) -> None:
     out, second = "WEBVTT\n\n", 0
     for speaker, paragraphs in turns:
         for paragraph in paragraphs:  # a cue per paragraph; cues of one turn merge

@@ -73,10 +73,7 @@ def actions(proj):
 
 async def pick(pilot, query: str) -> None:
     """Open the code picker, type a query, apply the highlighted code."""
-    await pilot.press("c")
-    await pilot.press(*query)
-    await pilot.press("enter")
-    await pilot.pause()
+    await pilot.press("c", *query, "enter")
 
 
 def test_transcript_has_the_expected_turns(proj):
@@ -95,7 +92,6 @@ async def test_whole_turn_through_the_picker_with_a_query_without_accents(proj):
         picker = app.screen
         assert isinstance(picker, CodePicker)
         await pilot.press(*"hotel")
-        await pilot.pause()
         # the definition is shown before applying
         details = str(picker.query_one("#picker-details").content)
         assert "État des chambres" in details and "Punaises, cafards" in details
@@ -111,29 +107,28 @@ async def test_whole_turn_through_the_picker_with_a_query_without_accents(proj):
 
 
 async def test_nothing_selected_codes_the_current_turn_and_escape_cancels(proj):
-    segs = turns(proj)
+    seg = turns(proj)[3]
     app = TagApp(proj, "T1", CODER)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c", *"benef", "escape")
+        await pilot.press("c", "b", "escape")
         await pilot.pause()
         assert mine(proj) == []
-        await pilot.press("down", "down", "down")
-        await pick(pilot, "benef")
-    assert mine(proj) == [("benefices", segs[3]["start"], segs[3]["end"])]
+        await pilot.press("end")  # the last turn
+        await pick(pilot, "ben")
+    assert mine(proj) == [("benefices", seg["start"], seg["end"])]
 
 
 async def test_sentence_selection(proj):
     text = text_of(proj)
-    start = text.index("Les punaises")
-    end = start + len("Les punaises, j'en avais partout!")
+    first = text.index("L'hôtel est sale…")
     app = TagApp(proj, "T1", CODER)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("down", "ctrl+right", "ctrl+right", "ctrl+right", "ctrl+right")
-        assert text[app.cursor - 3:app.cursor] == "Les"
-        await pilot.press("s")
-        assert app.selection() == (start, end)
+        await pilot.press("end", "s")
+        assert app.selection() == (first, first + len("L'hôtel est sale…"))
         await pick(pilot, "cond hot")
-    assert mine(proj) == [(HOTEL, start, end)]
+        await pilot.press("w", "s")  # into the next sentence
+        assert text[slice(*app.selection())] == "On a des cafards."
+    assert mine(proj) == [(HOTEL, first, first + len("L'hôtel est sale…"))]
 
 
 def test_sentence_bounds():
@@ -145,7 +140,7 @@ def test_sentence_bounds():
 
 async def test_selection_extends_by_character_and_word(proj):
     seg = turns(proj)[1]
-    s = seg["start"]
+    s, end = seg["start"], seg["end"]
     text = text_of(proj)
     app = TagApp(proj, "T1", CODER)
     async with app.run_test(size=SIZE) as pilot:
@@ -157,20 +152,14 @@ async def test_selection_extends_by_character_and_word(proj):
         assert text[s:app.cursor] == "Je suis éducatrice"
         await pilot.press("shift+left")
         assert app.selection() == (s, s + len("Je suis éducatric"))
-        await pick(pilot, "benef")
-        # leftwards from the end of the turn: the anchor stays at the end
-        await pilot.press("escape", "t", "escape")
-        assert app.selection() is None and app.cursor == seg["end"]
-        await pilot.press("ctrl+shift+left", "ctrl+shift+left")
-        assert text[slice(*app.selection())] == "mieux maintenant."
-        await pilot.press("shift+right")  # the moving end is the cursor, on the left
-        assert text[slice(*app.selection())] == "ieux maintenant."
-        await pilot.press("shift+left")
-        await pick(pilot, "sante")
-        # plain movement clears the selection
-        await pilot.press("shift+left", "left")
+        await pick(pilot, "ben")
+        await pilot.press("down", "left")  # left from a turn's start: the previous turn's end
+        assert app.cursor == end and app.selection() is None
+        await pilot.press("ctrl+shift+left", "ctrl+shift+left")  # leftwards: the anchor stays at the end
+        assert app.selection() == (end - len("mieux maintenant."), end)
+        await pick(pilot, "san")
+        await pilot.press("shift+left", "escape")
         assert app.selection() is None
-    end = seg["end"]
     assert sorted(mine(proj)) == sorted([
         ("benefices", s, s + len("Je suis éducatric")),
         ("benefices/sante", end - len("mieux maintenant."), end),
@@ -184,9 +173,9 @@ async def test_number_keys_reuse_recent_codes(proj):
         await pilot.press("9")  # nothing recent yet: a warning, no crash
         assert app.messages and "recent" in app.messages[-1]
         await pilot.press("down")
-        await pick(pilot, "hotel")
-        await pilot.press("down", "down")
-        await pick(pilot, "benef")
+        await pick(pilot, "hot")
+        await pilot.press("end")
+        await pick(pilot, "ben")
         assert app.recent == ["benefices", HOTEL]
         recent_bar = str(app.query_one("#recent").content)
         assert recent_bar.index("Bénéfices") < recent_bar.index("Conditions hôtelières")
@@ -201,31 +190,31 @@ async def test_number_keys_reuse_recent_codes(proj):
     ])
 
 
-async def test_recent_codes_start_from_this_coders_earlier_codings(proj):
+def test_recent_codes_start_from_this_coders_earlier_codings(proj):
     segs = turns(proj)
     ops.add(proj, "T1", "benefices", CODER, segs[1]["start"], segs[1]["end"])
     ops.add(proj, "T1", HOTEL, "bob", segs[1]["start"], segs[1]["end"])
-    app = TagApp(proj, "T1", CODER)
-    assert app.recent == ["benefices"]
+    assert TagApp(proj, "T1", CODER).recent == ["benefices"]
 
 
-async def test_remove_memo_and_undo_of_each(proj):
+async def test_memo_remove_and_undo_of_each(proj):
     seg = turns(proj)[1]
     app = TagApp(proj, "T1", CODER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("down")
-        await pick(pilot, "hotel")
+        await pick(pilot, "hot")
         [coding] = proj.store.codings(transcript="T1")
+        await pilot.press("m", "z", "escape")  # escape: no change
         await pilot.press("m")
         assert isinstance(app.screen, MemoEditor)
-        await pilot.press(*"a revoir", "enter")
+        await pilot.press("o", "k", "enter")
         await pilot.pause()
-        assert proj.store.coding(coding["id"])["memo"] == "a revoir"
+        assert proj.store.coding(coding["id"])["memo"] == "ok"
         await pilot.press("x")
         assert mine(proj) == []
         await pilot.press("u")  # undo remove: same span, code and memo
         [back] = proj.store.codings(transcript="T1")
-        assert (back["code"], back["start"], back["end"], back["memo"]) == (HOTEL, seg["start"], seg["end"], "a revoir")
+        assert (back["code"], back["start"], back["end"], back["memo"]) == (HOTEL, seg["start"], seg["end"], "ok")
         await pilot.press("u")  # undo memo
         assert proj.store.coding(back["id"])["memo"] == ""
         await pilot.press("u")  # undo add
@@ -235,21 +224,7 @@ async def test_remove_memo_and_undo_of_each(proj):
     assert actions(proj) == ["coding.add", "coding.memo", "coding.remove", "coding.add",
                              "coding.memo", "coding.remove"]
     memo_undo = proj.store.audit_entries(action_prefix="coding.memo")[-1]
-    assert (memo_undo["before"]["memo"], memo_undo["after"]["memo"]) == ("a revoir", "")
-
-
-async def test_memo_escape_changes_nothing(proj):
-    app = TagApp(proj, "T1", CODER)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("down")
-        await pick(pilot, "hotel")
-        await pilot.press("m", *"brouillon", "escape")
-        await pilot.pause()
-        await pilot.press("up", "m")  # no coding of mine on turn 1: a warning, no editor
-        assert not isinstance(app.screen, MemoEditor)
-        assert "no coding of yours" in app.messages[-1]
-    assert [c["memo"] for c in proj.store.codings(transcript="T1")] == [""]
-    assert actions(proj) == ["coding.add"]
+    assert (memo_undo["before"]["memo"], memo_undo["after"]["memo"]) == ("ok", "")
 
 
 async def test_change_code_and_undo(proj):
@@ -257,11 +232,11 @@ async def test_change_code_and_undo(proj):
     app = TagApp(proj, "T1", CODER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("down")
-        await pick(pilot, "hotel")
+        await pick(pilot, "hot")
         [before] = proj.store.codings(transcript="T1")
         await pilot.press("C")
         assert isinstance(app.screen, CodePicker)
-        await pilot.press(*"benef", "enter")
+        await pilot.press("b", "e", "n", "enter")
         await pilot.pause()
         [after] = proj.store.codings(transcript="T1")
         assert (after["id"], after["code"], after["start"], after["end"]) == (
@@ -276,23 +251,24 @@ async def test_change_code_and_undo(proj):
 
 
 async def test_remove_takes_the_innermost_coding_under_the_cursor(proj):
-    seg = turns(proj)[1]
-    text = text_of(proj)
+    seg = turns(proj)[3]
     app = TagApp(proj, "T1", CODER)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("down")
-        await pick(pilot, "hotel")  # the whole turn
-        await pilot.press("home", "down", "ctrl+right", "ctrl+right", "ctrl+right", "ctrl+right", "s")
-        await pick(pilot, "benef")  # one sentence inside it
-        await pilot.press("left")
+        await pilot.press("end", "t")
+        await pick(pilot, "hot")  # the whole turn
+        await pilot.press("end", "s")
+        await pick(pilot, "ben")  # its first sentence; the cursor is at the sentence's end
         await pilot.press("x")
         assert mine(proj) == [(HOTEL, seg["start"], seg["end"])]
         await pilot.press("x")
         assert mine(proj) == []
         await pilot.press("x")  # nothing left: a warning
         assert "nothing to remove" in app.messages[-1]
-    assert "Les punaises" in proj.store.audit_entries(action_prefix="coding.remove")[0]["before"]["quote"]
-    assert text  # the transcript is untouched
+        await pilot.press("m")
+        assert not isinstance(app.screen, MemoEditor)
+        assert "no coding of yours" in app.messages[-1]
+    removed = [e["before"]["quote"] for e in proj.store.audit_entries(action_prefix="coding.remove")]
+    assert removed == ["L'hôtel est sale…", "L'hôtel est sale… On a des cafards. Voilà."]
 
 
 async def test_next_uncoded_turn(proj):
@@ -301,15 +277,14 @@ async def test_next_uncoded_turn(proj):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")  # respondent turns first
         assert app.turn_index() == 1 and app.cursor == segs[1]["start"]
-        await pick(pilot, "hotel")
+        await pick(pilot, "hot")
         await pilot.press("n")
         assert app.turn_index() == 3
-        await pick(pilot, "benef")
-        await pilot.press("n")  # every respondent turn is coded: any turn, wrapping round
+        await pilot.press("1", "n")  # every respondent turn is coded: any turn, wrapping round
         assert app.turn_index() == 0
         await pilot.press("N")
         assert app.turn_index() == 2
-        await pilot.press("1", "up", "up", "1", "n")
+        await pilot.press("1", "n", "1", "n")
         assert "every turn" in app.messages[-1]
 
 
@@ -319,19 +294,18 @@ async def test_other_coders_marks_toggle(proj):
     app = TagApp(proj, "T1", CODER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("down")
-        await pick(pilot, "hotel")
-        margin = app.query_one("#turn-2")
-        assert "Conditions hôtelières" in margin.margin_plain
-        assert "bob" not in margin.margin_plain and not app.show_others
+        await pick(pilot, "hot")
+        block = app.query_one("#turn-2")
+        assert "Conditions hôtelières" in block.margin_plain
+        assert "bob" not in block.margin_plain and not app.show_others
         assert "Conditions hôtelières" in str(app.query_one("#margin-2").content)
         await pilot.press("o")
         assert app.show_others
-        assert "bob: Bénéfices" in margin.margin_plain
+        assert "bob: Bénéfices" in block.margin_plain
         assert "bob: Bénéfices" in str(app.query_one("#margin-2").content)
         await pilot.press("o")
-        assert "bob" not in margin.margin_plain
-        # other coders' codings are never removed by x
-        await pilot.press("x", "x")
+        assert "bob" not in block.margin_plain
+        await pilot.press("x", "x")  # other coders' codings are never removed
     assert mine(proj, "bob") == [("benefices", segs[1]["start"], segs[1]["end"])]
     assert mine(proj) == []
 
@@ -344,13 +318,13 @@ async def test_progress_counts_turns_coded_by_this_coder(proj):
         status = app.query_one("#status")
         assert "turns coded: 0 / 4" in str(status.content)
         await pilot.press("down")
-        await pick(pilot, "hotel")
+        await pick(pilot, "hot")
         assert "turns coded: 1 / 4" in str(status.content)
-        # a selection over turns 3 and 4 (shift+down: to the turn's end, then the next turn's end)
+        # turns 3 and 4 (shift+down: to the turn's end, then to the next turn's end)
         await pilot.press("down", "shift+down", "shift+down")
         assert app.selection() == (segs[2]["start"], segs[3]["end"])
         assert f"selection {segs[3]['end'] - segs[2]['start']}" in str(status.content)
-        await pick(pilot, "benef")
+        await pick(pilot, "ben")
         assert app.progress() == (3, 4)
         assert "turns coded: 3 / 4" in str(status.content)
         assert f"cursor {app.cursor}" in str(status.content)
@@ -378,15 +352,14 @@ async def test_library_errors_become_notifications(proj):
     app = TagApp(proj, "T1", CODER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("down")
-        await pick(pilot, "benef")
+        await pick(pilot, "ben")
         # meanwhile someone deletes the code from the codebook
         operations.delete(proj, "benefices", force=True, actor="admin")
-        await pilot.press("down", "down", "1")
+        await pilot.press("end", "1")
         assert app.is_running
         assert "benefices" in app.messages[-1]
         assert any("benefices" in n.message for n in app._notifications)
-        # the screen still works afterwards
-        await pick(pilot, "hotel")
+        await pick(pilot, "hot")  # the screen still works afterwards
     assert mine(proj) == [(HOTEL, segs[3]["start"], segs[3]["end"])]
 
 
