@@ -13,6 +13,7 @@ speed fix for the French lemmatizer, and a parse cache in the project.
 """
 from __future__ import annotations
 
+import functools
 import json
 from importlib import metadata
 
@@ -120,7 +121,9 @@ class Pipeline:
         return out
 
 
+@functools.lru_cache(maxsize=1)
 def load_pipeline():
+    """The lemma pipeline, loaded once per process (4-5 s)."""
     import spacy
 
     try:

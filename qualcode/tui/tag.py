@@ -21,13 +21,10 @@ from textual.widgets import Footer, Static
 
 from qualcode import coding as ops
 from qualcode.errors import QualcodeError
-from qualcode.tui.widgets import (MARGIN_WIDTH, CodePicker, HelpScreen, MemoEditor, TurnBlock,
-                                  TurnList, clip, code_color)
+from qualcode.tui.widgets import (CodePicker, HelpScreen, MemoEditor, TurnBlock, TurnList, clip,
+                                  code_color, turn_body, turn_margin)
 
 RECENT_MAX = 9
-CURSOR_STYLE = "bold black on #ffd75f"
-SPEAKER_STYLES = {"interviewer": "bold cyan", "respondent": "bold yellow"}
-BODY_STYLES = {"interviewer": "italic #a8b3bd"}
 
 KEYS: list[tuple[str, str]] = [
     ("← →", "move the cursor by one character"),
@@ -277,48 +274,12 @@ class TagApp(App):
         return code_color(code_id, spec.color if spec else None)
 
     def render_body(self, i: int) -> Text:
-        seg = self.segments[i]
-        start, end = seg["start"], seg["end"]
-        role = seg.get("role") or "respondent"
-        text = Text(f"{seg.get('idx', i + 1):>3} ", style="dim")
-        text.append(f"{seg.get('speaker') or '—'} : ", style=SPEAKER_STYLES.get(role, "bold magenta"))
-        offset = len(text)
-        text.append(self.text[start:end], style=BODY_STYLES.get(role, ""))
-        for c in self.mine():
-            lo, hi = max(c["start"], start), min(c["end"], end)
-            if lo < hi:
-                text.stylize("underline", offset + lo - start, offset + hi - start)
-        span = self.selection()
-        if span:
-            lo, hi = max(span[0], start), min(span[1], end)
-            if lo < hi:
-                text.stylize("reverse", offset + lo - start, offset + hi - start)
-        text.append(" ")  # room for the cursor after the last character, always there
-        if self.turn_index() == i:
-            at = offset + self.cursor - start
-            if self.cursor < end and self.text[self.cursor] == "\n":
-                text.stylize(CURSOR_STYLE, at - 1, at)  # show it on the character before the break
-            else:
-                text.stylize(CURSOR_STYLE, at, at + 1)
-        return text
+        cursor = self.cursor if self.turn_index() == i else None
+        return turn_body(self.text, self.segments[i], i, self.mine(), self.selection(), cursor)
 
     def render_margin(self, i: int) -> Text:
-        seg = self.segments[i]
-        start, end = seg["start"], seg["end"]
-        lines = []
-        for c in self.codings:
-            other = c["coder"] != self.coder
-            if other and not self.show_others:
-                continue
-            if not (c["start"] < end and c["end"] > start) and not (c["start"] == start == end):
-                continue
-            whole = c["start"] <= start and c["end"] >= end
-            line = Text("█ " if whole else "▌ ", style=self.color(c["code"]))
-            name = f"{c['coder']}: {self.label(c['code'])}" if other else self.label(c["code"])
-            line.append(clip(name, MARGIN_WIDTH - 2), style="dim italic" if other else self.color(c["code"]))
-            lines.append((other, c["start"], line))
-        lines.sort(key=lambda entry: (entry[0], entry[1]))
-        return Text("\n").join(line for _, _, line in lines)
+        shown = self.codings if self.show_others else self.mine()
+        return turn_margin(self.segments[i], shown, self.coder, self.label, self.color)
 
     def refresh_turns(self, turns=None, margins: bool = True) -> None:
         for i in (range(len(self.segments)) if turns is None else sorted(turns)):

@@ -17,6 +17,9 @@ from qualcode.codebook.model import CodeSpec
 from qualcode.tui.fuzzy import rank
 
 MARGIN_WIDTH = 26
+CURSOR_STYLE = "bold black on #ffd75f"
+SPEAKER_STYLES = {"interviewer": "bold cyan", "respondent": "bold yellow"}
+BODY_STYLES = {"interviewer": "italic #a8b3bd"}
 
 
 def code_color(code_id: str, color: str | None = None) -> str:
@@ -30,6 +33,53 @@ def code_color(code_id: str, color: str | None = None) -> str:
 
 def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def turn_body(text: str, seg: dict, index: int, codings: list[dict],
+              selection: tuple[int, int] | None, cursor: int | None) -> Text:
+    """A turn's number, speaker and text: the coder's codings underlined, the
+    selection in reverse video, the cursor (when in this turn) highlighted.
+    The text always ends with one space, where the cursor shows at the turn's
+    end, so that only styles change from one keystroke to the next."""
+    start, end = seg["start"], seg["end"]
+    role = seg.get("role") or "respondent"
+    out = Text(f"{seg.get('idx', index + 1):>3} ", style="dim")
+    out.append(f"{seg.get('speaker') or '—'} : ", style=SPEAKER_STYLES.get(role, "bold magenta"))
+    offset = len(out) - start  # out index of a text offset
+    out.append(text[start:end], style=BODY_STYLES.get(role, ""))
+    out.append(" ")
+    for c in codings:
+        lo, hi = max(c["start"], start), min(c["end"], end)
+        if lo < hi:
+            out.stylize("underline", offset + lo, offset + hi)
+    if selection:
+        lo, hi = max(selection[0], start), min(selection[1], end)
+        if lo < hi:
+            out.stylize("reverse", offset + lo, offset + hi)
+    if cursor is not None:
+        at = offset + cursor
+        if cursor < end and text[cursor] == "\n" and cursor > start:
+            at -= 1  # a line break shows no cell: mark the character before it
+        out.stylize(CURSOR_STYLE, at, at + 1)
+    return out
+
+
+def turn_margin(seg: dict, codings: list[dict], coder: str, label, color) -> Text:
+    """One line per coding overlapping the turn: a full block when it covers the
+    whole turn, a half block otherwise; other coders' codings named and dimmed."""
+    start, end = seg["start"], seg["end"]
+    lines = []
+    for c in codings:
+        if not (c["start"] < end and c["end"] > start):
+            continue
+        other = c["coder"] != coder
+        whole = c["start"] <= start and c["end"] >= end
+        line = Text("█ " if whole else "▌ ", style=color(c["code"]))
+        name = f"{c['coder']}: {label(c['code'])}" if other else label(c["code"])
+        line.append(clip(name, MARGIN_WIDTH - 2), style="dim italic" if other else color(c["code"]))
+        lines.append((other, c["start"], line))
+    lines.sort(key=lambda entry: (entry[0], entry[1]))
+    return Text("\n").join(line for _, _, line in lines)
 
 
 class TurnBlock(Horizontal):
