@@ -36,9 +36,12 @@ def main() -> None:
     step("transcripts")
     step("codebook", "load", str(ROOT / "codebooks" / "assore.yaml"))
     codings = ROOT / "transcripts" / "codings"
-    if any(codings.rglob("*.yaml")):
-        step("codings", "import", str(codings))
-        step("codebook", "show")
+    step("codings", "import", str(codings))
+    step("codebook", "show")
+    step("suggest", "--method", "both", "--train-coder", "coder-a")
+    step("suggestions", "--min-score", "0.9")
+    step("suggest", "evaluate", "--coder", "coder-a", "--folds", "5",
+         "--out", str(ROOT / "exports" / "suggestions-evaluation.csv"))
     print(f"\nDemo project: {DEMO}   exports: {ROOT / 'exports'}")
 
 

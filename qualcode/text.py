@@ -6,6 +6,7 @@ stored, normalised plain text.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -35,6 +36,7 @@ def _fold_char(c: str) -> str:
     return c.translate(_APOSTROPHES).lower()
 
 
+@functools.lru_cache(maxsize=64)
 def _folded_with_map(text: str) -> tuple[str, list[int]]:
     """Fold text for matching (apostrophes, case, runs of white space -> one space)
     and return, for each folded character, its index in the original text."""
