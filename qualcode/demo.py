@@ -42,7 +42,14 @@ def main() -> None:
     step("suggestions", "--min-score", "0.9")
     step("suggest", "evaluate", "--coder", "coder-a", "--folds", "5",
          "--out", str(ROOT / "exports" / "suggestions-evaluation.csv"))
-    print(f"\nDemo project: {DEMO}   exports: {ROOT / 'exports'}")
+    exports = ROOT / "exports"
+    step("matrix", "--level", "family", "--coder", "coder-a", "--measure", "interviews",
+         "--measure", "people", "--measure", "share")
+    for suffix in ("xlsx", "csv", "png", "md"):
+        step("matrix", "--level", "all", "--coder", "coder-a", "--measure", "segments",
+             "--out", str(exports / f"matrice-themes.{suffix}"))
+    step("excerpts", "--coder", "coder-a", "--out", str(exports / "extraits-coder-a.docx"))
+    print(f"\nDemo project: {DEMO}   exports: {exports}")
 
 
 if __name__ == "__main__":

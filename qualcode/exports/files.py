@@ -114,12 +114,19 @@ def _matrix_csv(frames, tmp, title, labels, path):
     flat.to_csv(tmp, index=False, encoding="utf-8-sig")
 
 
-def _matrix_json(frames, tmp, title, labels, path):
+def matrix_records(frames: Mapping[str, pd.DataFrame], labels: Mapping[str, str] | None = None) -> dict:
+    """The JSON form of matrices: {measure: {"columns": value columns, "rows": [{code,
+    label, column: value...}]}}, plain Python values."""
     out = {}
     for measure, frame in frames.items():
         flat, lead = _flat(frame, labels)
         records = [{str(k): _py(v) for k, v in zip(flat.columns, rec)} for rec in flat.itertuples(index=False)]
         out[measure] = {"columns": [str(c) for c in flat.columns[lead:]], "rows": records}
+    return out
+
+
+def _matrix_json(frames, tmp, title, labels, path):
+    out = matrix_records(frames, labels)
     tmp.write_text(json.dumps(out, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
 
 

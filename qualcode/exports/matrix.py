@@ -238,31 +238,36 @@ def cooccurrence(codings: pd.DataFrame, codes: pd.DataFrame, *, mode="overlap", 
     """Codes × codes of `level` (roll-up: a coding counts for each of its ancestors-
     or-self shown at the level), symmetric.
 
-    ``overlap``: pairs of codings (same transcript, [start, end) spans intersecting,
-    any coders) whose rows differ, each unordered pair of codings counted once per
+    ``overlap``: pairs of codings by the same coder (same transcript, [start, end)
+    spans intersecting; two coders' codes on one passage are a disagreement, not a
+    co-occurrence) whose rows differ, each unordered pair of codings counted once per
     pair of rows; diagonal: codings of the row. ``segment``: distinct (transcript,
-    segment) units of `units` coded with both rows; diagonal: units of the row."""
+    segment) units of `units` where one coder applied both rows; diagonal: units of
+    the row (any coder)."""
     ids = rows_for_level(codes, level)["id"].tolist()
     if mode == "overlap":
-        data = codings[["transcript", "code", "start", "end"]].reset_index(drop=True)
+        data = codings[["transcript", "code", "coder", "start", "end"]].reset_index(drop=True)
         data = _expand(data.assign(_id=np.arange(len(data))), ids)
         key = ["_id_a", "_id_b", "lo", "hi"]
     elif mode == "segment":
         if units is None:
             raise QualcodeError("segment co-occurrence needs the coded segments (units)")
-        data = _expand(units[UNIT_KEY], ids).drop_duplicates(ignore_index=True)
+        data = _expand(units[UNIT_KEY + ["coder"]], ids).drop_duplicates(ignore_index=True)
         key = ["transcript", "segment", "lo", "hi"]
     else:
         raise QualcodeError(f"unknown co-occurrence mode '{mode}' (overlap, segment)")
     names = data["code"].cat.categories
     data["code"] = data["code"].cat.codes  # compare small ints, not strings
-    diagonal = data.groupby("code").size()
     if mode == "overlap":
-        both = data.merge(data, on="transcript", suffixes=("_a", "_b"))
+        diagonal = data.groupby("code").size()
+    else:
+        diagonal = data.drop_duplicates(["transcript", "segment", "code"]).groupby("code").size()
+    if mode == "overlap":
+        both = data.merge(data, on=["transcript", "coder"], suffixes=("_a", "_b"))
         both = both[(both["_id_a"] < both["_id_b"]) & (both["code_a"] != both["code_b"])
                     & (both["start_a"] < both["end_b"]) & (both["start_b"] < both["end_a"])]
     else:
-        both = data.merge(data, on=["transcript", "segment"], suffixes=("_a", "_b"))
+        both = data.merge(data, on=["transcript", "segment", "coder"], suffixes=("_a", "_b"))
         both = both[both["code_a"] < both["code_b"]]
     a, b = both["code_a"].to_numpy(), both["code_b"].to_numpy()
     pairs = both.assign(lo=np.minimum(a, b), hi=np.maximum(a, b)).drop_duplicates(key)

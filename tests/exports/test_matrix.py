@@ -212,19 +212,20 @@ def test_cooccurrence_overlap():
     m = cooccurrence(CODINGS, make_codes())
     assert m.index.tolist() == m.columns.tolist() == [COND, PUN, ACT, ACC]
     assert (m.values == m.values.T).all()
-    assert m.loc[COND, PUN] == 4  # (c1,c2) (c1,c3) (c5,c2) (c5,c3); c2-c3 share a code
-    assert m.loc[ACT, ACC] == 1   # (c6,c8)
+    # same coder only: (c1,c2) by a, (c5,c3) by b; c1-c3 and c5-c2 cross coders (a disagreement)
+    assert m.loc[COND, PUN] == 2
+    assert m.loc[ACT, ACC] == 0   # c6 (a) and c8 (b) overlap, but across coders
     assert m.loc[COND, ACT] == 0 and m.loc[PUN, ACC] == 0
     assert np.diag(m).tolist() == [3, 2, 2, 1]  # codings per code
     fam = cooccurrence(CODINGS, make_codes(), level="family")
-    assert fam.values.tolist() == [[7, 1], [1, 1]]  # c1-c7 roll up to freins, c8 to leviers
+    assert fam.values.tolist() == [[7, 0], [0, 1]]  # c1-c7 roll up to freins, c8 (b) to leviers
     full = cooccurrence(CODINGS, make_codes(), level="all")
-    assert full.loc[COND, PUN] == 4 and (full.values == full.values.T).all()
+    assert full.loc[COND, PUN] == 2 and (full.values == full.values.T).all()
 
 
 def test_cooccurrence_segment():
     m = cooccurrence(CODINGS, make_codes(), mode="segment", units=UNITS)
-    assert m.loc[COND, PUN] == m.loc[PUN, COND] == 2  # U1s0, P1s1 (any coders)
+    assert m.loc[COND, PUN] == m.loc[PUN, COND] == 1  # U1s0 by a; P1s1 is a (COND) vs b (PUN): not counted
     assert np.diag(m).tolist() == [3, 4, 1, 2]  # COND: U1s0 U3s2 P1s1; PUN: U1s0 U1s1 U2s0 P1s1
     assert m.loc[ACT].sum() == 1
     fam = cooccurrence(CODINGS, make_codes(), mode="segment", units=UNITS, level="family")
