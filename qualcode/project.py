@@ -146,3 +146,18 @@ class Project:
         from qualcode.codebook.operations import require_code, spec_of
 
         return spec_of(require_code(self.store, code_id))
+
+    # -- exports (qualcode.exports) -----------------------------------------
+    def codings_frame(self, *, coders=None, code=None):
+        """pandas DataFrame, one row per coding, with its quote, label and the
+        transcript's attributes (see `qualcode.exports.frames.codings_frame`)."""
+        from qualcode.exports.frames import codings_frame
+
+        return codings_frame(self.store, coders=coders, code=code)
+
+    def excerpts_frame(self, **filters):
+        """pandas DataFrame of coded excerpts; filters: code, coders, coder, where
+        (see `qualcode.exports.frames.excerpts_frame`)."""
+        from qualcode.exports.frames import excerpts_frame
+
+        return excerpts_frame(self.store, **filters)

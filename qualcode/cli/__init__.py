@@ -31,20 +31,40 @@ def _register() -> None:
         module.register(app)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _click_exceptions():
+    """(Exit, Abort, ClickException) classes to catch: click's and, since typer
+    0.2x vendors its own copy of click, typer's as well."""
     import click
 
+    exits = [click.exceptions.Exit, typer.Exit]
+    aborts = [click.exceptions.Abort, typer.Abort]
+    errors = [click.ClickException]
     try:
-        app(args=argv, prog_name="qualcode", standalone_mode=False)
+        from typer import _click as vendored
+    except ImportError:
+        vendored = None
+    for kinds, name in ((exits, "Exit"), (aborts, "Abort"), (errors, "ClickException")):
+        kind = getattr(getattr(vendored, "exceptions", None), name, None)
+        if kind is not None:
+            kinds.append(kind)
+    return tuple(exits), tuple(aborts), tuple(errors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    exits, aborts, errors = _click_exceptions()
+    try:
+        # with standalone_mode=False, an Exit raised by a command (typer.Exit(1))
+        # is not raised here: click returns its exit code
+        result = app(args=argv, prog_name="qualcode", standalone_mode=False)
     except QualcodeError as exc:
         print(f"qualcode: error: {exc}", file=sys.stderr)
         return 1
-    except click.exceptions.Exit as exc:
+    except exits as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except aborts:
         print("qualcode: aborted", file=sys.stderr)
         return 130
-    except click.ClickException as exc:
+    except errors as exc:
         exc.show()
         return exc.exit_code
     except KeyboardInterrupt:
@@ -56,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"qualcode: internal error: {type(exc).__name__}: {exc} "
               "(set QUALCODE_DEBUG=1 for the traceback)", file=sys.stderr)
         return 3
-    return 0
+    return result if isinstance(result, int) and not isinstance(result, bool) else 0
 
 
 _register()

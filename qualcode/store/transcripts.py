@@ -92,6 +92,12 @@ class TranscriptSQL:
             "SELECT * FROM segments WHERE transcript_id = ? ORDER BY idx", (transcript_id,)
         )
 
+    def segment_spans(self) -> list[tuple]:
+        """(transcript, number, speaker, start, end) of every segment, as plain tuples."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute('SELECT transcript_id, idx, speaker, start, "end" FROM segments').fetchall()
+
     def all_segments(self) -> list[dict]:
         return self._all(
             'SELECT id, transcript_id, idx, speaker, role, start, "end" FROM segments '
