@@ -20,6 +20,8 @@ def resolve_span(project, transcript_id: str, *, segment: int | None = None, quo
     given = [s for s in (segment is not None and quote is None, quote is not None, span is not None) if s]
     if len(given) != 1:
         raise QualcodeError("choose one selector: --segment N, --quote TEXT (optionally inside --segment) or --span START:END")
+    if occurrence is not None and quote is None:
+        raise QualcodeError("--occurrence K goes with --quote TEXT")
     if span is not None:
         start, end = _parse_span(span)
         if not 0 <= start < end <= len(text):

@@ -49,6 +49,11 @@ def main() -> None:
         step("matrix", "--level", "all", "--coder", "coder-a", "--measure", "segments",
              "--out", str(exports / f"matrice-themes.{suffix}"))
     step("excerpts", "--coder", "coder-a", "--out", str(exports / "extraits-coder-a.docx"))
+    step("agreement", "--coders", "coder-a", "coder-b", "--level", "leaf", "--unit", "character",
+         "--out", str(exports / "accord-inter-codeurs.xlsx"))
+    step("agreement", "--coders", "coder-a", "coder-b", "--level", "family", "--unit", "segment")
+    step("disagreements", "--coders", "coder-a", "coder-b", "--code", "recommandations",
+         "--out", str(exports / "desaccords-recommandations.docx"))
     print(f"\nDemo project: {DEMO}   exports: {exports}")
 
 

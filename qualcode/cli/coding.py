@@ -32,13 +32,18 @@ def register(app: typer.Typer) -> None:
 
 def code(transcript: Annotated[str, typer.Argument(metavar="TRANSCRIPT")],
          code_id: Annotated[str, typer.Argument(metavar="CODE")],
-         coder: CoderOpt, segment: SegmentOpt = None, quote: QuoteOpt = None,
+         coder: Annotated[Optional[str], typer.Option("--coder", "-c", help="Coder name (required; recorded with each coding).")] = None,
+         segment: SegmentOpt = None, quote: QuoteOpt = None,
          occurrence: OccurrenceOpt = None, span: SpanOpt = None,
          memo: Annotated[str, typer.Option(help="Memo on the coding.")] = "",
          project: ProjectOpt = None, json: JsonOpt = False):
     """Apply CODE to a passage of TRANSCRIPT chosen by --segment, --quote or --span."""
     from qualcode import coding as ops
+    from qualcode.errors import QualcodeError
 
+    if not coder or not coder.strip():
+        # checked here (not as a required option) so that it is a one-line error, exit 1
+        raise QualcodeError("a coding needs a coder name (--coder NAME)")
     proj = open_project(project)
     start, end = ops.resolve_span(proj, transcript, segment=segment, quote=quote,
                                   occurrence=occurrence, span=span)

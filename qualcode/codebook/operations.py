@@ -138,12 +138,27 @@ def _check_new_id(store, new_id: str) -> None:
         raise QualcodeError(f"unknown parent '{parent}' for '{new_id}'")
 
 
+def _check_spec(spec: CodeSpec) -> None:
+    """What `codebook validate` would refuse in the file, refused before writing it."""
+    if not spec.label or not spec.label.strip():
+        raise QualcodeError(f"code '{spec.id}' needs a label")
+    spec.label = spec.label.strip()
+    if spec.color and not yamlfile.COLOR_RE.match(spec.color):
+        raise QualcodeError(f"color of '{spec.id}' must be #rrggbb, not '{spec.color}'")
+    spec.color = spec.color.lower() if spec.color else None
+    if not all(isinstance(k, str) and k.strip() for k in spec.keywords):
+        raise QualcodeError(f"keywords of '{spec.id}' must be non-empty words or phrases")
+    spec.keywords = [k.strip() for k in spec.keywords]
+
+
 class _FileEdit:
     """The project's YAML file, edited alongside the database (if it has one)."""
 
     def __init__(self, project):
         self.path = codebook_path(project)
         self.book = yamlfile.read(self.path) if self.path and self.path.exists() else None
+        if self.book is not None:
+            yamlfile.hoist_comments(self.book.entries)
 
     def index(self, code_id: str) -> int | None:
         if self.book is None:
@@ -156,6 +171,22 @@ class _FileEdit:
     def save(self) -> None:
         if self.book is not None:
             yamlfile.write(self.book)
+
+    def remove_tree(self, code_id: str) -> list:
+        """Take a code and its descendants out of the file (comments stay in place)."""
+        entries = self.book.entries
+        found = [i for i, e in enumerate(entries) if is_descendant_or_self(str(e.get("id")), code_id)]
+        return [yamlfile.remove_entry(entries, i) for i in reversed(found)][::-1]
+
+    def place_tree(self, code_id: str, parent: str | None) -> None:
+        """Move a code and its descendants right after `parent`'s subtree (or to the end)."""
+        moving = self.remove_tree(code_id)
+        entries = self.book.entries
+        anchor = [i for i, e in enumerate(entries)
+                  if parent and is_descendant_or_self(str(e.get("id")), parent)]
+        at = (max(anchor) + 1) if anchor else len(entries)
+        for offset, e in enumerate(moving):
+            entries.insert(at + offset, e)
 
 
 def _positions(store) -> None:
@@ -178,11 +209,21 @@ def _positions(store) -> None:
             store.update_code(row["pk"], spec_of(row), position)
 
 
+def _send_last(store, code_id: str) -> None:
+    """Give a code's subtree the last positions (kept in order), so that
+    `_positions` puts it after its new siblings, where the YAML file puts it."""
+    rows = store.codes()
+    end = len(rows)
+    for offset, row in enumerate(r for r in rows if is_descendant_or_self(r["id"], code_id)):
+        store.update_code(row["pk"], spec_of(row), end + offset)
+
+
 def add(project, spec: CodeSpec, *, actor: str) -> None:
     store = project.store
     edit = _FileEdit(project)
     with store.transaction():
         _check_new_id(store, spec.id)
+        _check_spec(spec)
         rows = store.codes()
         after = [r["position"] for r in rows if spec.parent and is_descendant_or_self(r["id"], spec.parent)]
         position = (max(after) + 1) if after else len(rows)
@@ -213,6 +254,9 @@ def rename(project, code_id: str, new_id: str | None = None, *, label: str | Non
                 _check_new_id(store, target)
                 _retarget(store, edit, code_id, target)
         if label is not None:
+            if not label.strip():
+                raise QualcodeError(f"code '{code_id}' needs a label")
+            label = label.strip()
             spec = spec_of(store.code(target))
             spec.label = label
             store.update_code(row["pk"], spec, row["position"])
@@ -249,17 +293,10 @@ def move(project, code_id: str, new_parent: str | None, *, actor: str) -> str:
             return target
         _check_new_id(store, target)
         _retarget(store, edit, code_id, target)
+        _send_last(store, target)
         _positions(store)
         if edit.book is not None:
-            entries = edit.book.entries
-            moving = [e for e in entries if is_descendant_or_self(str(e.get("id")), target)]
-            for e in moving:
-                entries.remove(e)
-            anchor = [i for i, e in enumerate(entries)
-                      if new_parent and is_descendant_or_self(str(e.get("id")), new_parent)]
-            at = (max(anchor) + 1) if anchor else len(entries)
-            for offset, e in enumerate(moving):
-                entries.insert(at + offset, e)
+            edit.place_tree(target, new_parent)
         store.record(actor, "code.move", f"code:{target}", {"id": code_id}, {"id": target})
         edit.save()
     return target
@@ -282,11 +319,15 @@ def merge(project, source: str, target: str, *, actor: str) -> int:
             new_child = f"{target}/{child.rsplit('/', 1)[-1]}"
             _check_new_id(store, new_child)
             _retarget(store, edit, child, new_child)
+            _send_last(store, new_child)
         store.delete_code(src["pk"])
         _positions(store)
         i = edit.index(source)
         if i is not None:
-            del edit.book.entries[i]
+            yamlfile.remove_entry(edit.book.entries, i)
+            # the children now belong to `target`: after it in the file, in their order
+            for child in children:
+                edit.place_tree(f"{target}/{child.rsplit('/', 1)[-1]}", target)
         store.record(actor, "code.merge", f"code:{target}",
                      {"source": _view(spec_of(src)), "children": children},
                      {"target": target, "codings_moved": moved, "duplicates_removed": duplicates})
@@ -314,7 +355,6 @@ def delete(project, code_id: str, *, force: bool = False, actor: str) -> int:
             store.delete_code(row["pk"])
             store.record(actor, "code.delete", f"code:{row['id']}", _view(spec_of(row)), None)
         if edit.book is not None:
-            for entry in [e for e in edit.book.entries if is_descendant_or_self(str(e.get("id")), code_id)]:
-                edit.book.entries.remove(entry)
+            edit.remove_tree(code_id)
             edit.save()
     return len(codings)

@@ -64,7 +64,12 @@ def read(path: str | Path) -> CodebookFile:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else f"{path}:1:1"
-        raise CodebookInvalid([f"{where}: bad YAML: {exc.problem or exc.context}"]) from None
+        context = ""
+        if exc.problem and exc.context and exc.context_mark is not None and exc.context_mark is not mark:
+            # e.g. an unclosed quote: say where the quoted text started
+            context = (f" ({exc.context} at line {exc.context_mark.line + 1}, "
+                       f"column {exc.context_mark.column + 1})")
+        raise CodebookInvalid([f"{where}: bad YAML: {exc.problem or exc.context}{context}"]) from None
     except YAMLError as exc:
         raise CodebookInvalid([f"{path}:1:1: bad YAML: {exc}"]) from None
     codes, errors = _validate(document, path)
@@ -184,6 +189,93 @@ def entry_for(spec: CodeSpec):
         entry["keywords"] = seq
     if spec.color:
         entry["color"] = spec.color
+    return entry
+
+
+# ruamel.yaml keeps the comment lines that sit between two codes either as a
+# "pre" comment of the next list item (indexed by position: moved along by
+# `insert` and `del`) or, after a plain or block value, glued to the previous
+# code's last key. Before editing, the second kind is moved to the first, so
+# that a comment between codes stays where it is when codes around it are
+# added, moved or removed, instead of travelling with (or vanishing with) the
+# code above it.
+def _trailing_slot(entry):
+    """(holder, key, slot index) of the comment token after an entry's last value."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if not isinstance(entry, CommentedMap) or not entry:
+        return None
+    key = list(entry.keys())[-1]
+    value = entry[key]
+    if isinstance(value, CommentedSeq) and len(value) and not value.fa.flow_style():
+        return value, len(value) - 1, 0
+    if isinstance(value, (CommentedMap, CommentedSeq)):
+        return None
+    return entry, key, 2
+
+
+def _pop_trailing(entry) -> list:
+    """Detach the comment lines that follow an entry (not its own end-of-line
+    comment) and return them as separate comment tokens."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    where = _trailing_slot(entry)
+    if where is None:
+        return []
+    holder, key, slot = where
+    item = holder.ca.items.get(key)
+    token = item[slot] if item and len(item) > slot else None
+    if token is None or not isinstance(token.value, str) or "\n" not in token.value:
+        return []
+    value = token.value
+    own, rest = value[: value.index("\n") + 1], value[value.index("\n") + 1:]
+    if not rest:
+        return []
+    if own.strip():
+        token.value = own
+    else:
+        item[slot] = None
+        if not any(item):
+            del holder.ca.items[key]
+    tokens = []
+    for line in rest.splitlines(keepends=True):
+        text = line.lstrip(" ")
+        if not text.strip():
+            tokens.append(CommentToken("\n", CommentMark(0), None))
+        else:
+            tokens.append(CommentToken(text if text.endswith("\n") else text + "\n",
+                                       CommentMark(len(line) - len(text)), None))
+    return tokens
+
+
+def _add_before(entries, index: int, tokens: list) -> None:
+    """Comment lines placed before item `index` (or at the end of the list)."""
+    if not tokens:
+        return
+    if index >= len(entries):
+        if entries.ca.comment is None:  # ruamel only writes `end` comments next to these
+            entries.ca.comment = [None, None]
+        entries.ca.end = tokens + list(entries.ca.end or [])
+        return
+    slot = entries.ca.items.setdefault(index, [None, None, None, None])
+    slot[1] = tokens + list(slot[1] or [])
+
+
+def hoist_comments(entries) -> None:
+    """Make every comment between codes a comment before the next code (or at
+    the end of the list), so that edits by position keep it in place."""
+    for i in range(len(entries)):
+        _add_before(entries, i + 1, _pop_trailing(entries[i]))
+
+
+def remove_entry(entries, index: int):
+    """Remove the code at `index` (after `hoist_comments`), keeping the comment
+    lines that were above it in their place. Returns the removed entry."""
+    entry = entries[index]
+    above = (entries.ca.items.get(index) or [None, None])[1] or []
+    del entries[index]  # CommentedSeq.__delitem__ shifts the indexed comments
+    _add_before(entries, index, list(above))
     return entry
 
 
