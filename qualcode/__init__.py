@@ -7,8 +7,11 @@ layers over it::
     project = Project.init("my-study")
     project.import_files(["transcripts/"], manifest="transcripts/manifest.csv")
     project.load_codebook("codebooks/assore.yaml")
-    project.code("U07", "freins/usagers/conditions-hotelieres", coder="ana",
-                 quote="les punaises")
+    project.apply_code("U07", "freins/usagers/conditions-hotelieres", "ana",
+                       quote="les punaises")
+    project.suggest(method="both", train_coder="ana")
+    report = project.agreement(["ana", "bob"], unit="character")
+    tables = project.matrix(by="actor_type", measures=["interviews", "people"])
 
 Heavy libraries (spaCy, pandas, python-docx) are imported only where needed.
 """

@@ -161,3 +161,43 @@ class Project:
         from qualcode.exports.frames import excerpts_frame
 
         return excerpts_frame(self.store, **filters)
+
+    # -- coding, suggestions, agreement, matrices: the rest of the small API --------
+    def apply_code(self, transcript_id: str, code_id: str, coder: str, *, segment=None, quote=None,
+                   occurrence=None, span=None, memo: str = "") -> dict:
+        """Code a passage chosen by segment number, quote (and occurrence) or span."""
+        from qualcode import coding
+
+        start, end = coding.resolve_span(self, transcript_id, segment=segment, quote=quote,
+                                         occurrence=occurrence, span=span)
+        return coding.add(self, transcript_id, code_id, coder, start, end, memo=memo)
+
+    def codings(self, **filters) -> list[dict]:
+        """Codings; filters: transcript, code (with sub-codes), coder, coders, attr=(key, value)."""
+        return self.store.codings(**filters)
+
+    def suggest(self, transcripts=None, *, method: str = "both", train_coder=None,
+                include_interviewer: bool = False):
+        from qualcode.assist.suggest import suggest
+
+        return suggest(self, transcripts, method=method, train_coder=train_coder,
+                       include_interviewer=include_interviewer)
+
+    def agreement(self, coders, *, unit: str = "character", level="all", scope: str = "all",
+                  codes=(), transcripts=None):
+        """Inter-coder agreement report (see `qualcode.agreement.project`)."""
+        from qualcode.agreement.project import compute, load
+
+        return compute(load(self, coders, transcripts), unit=unit, scope=scope, level=level, codes=codes)
+
+    def matrix(self, *, by: str = "actor_type", measures=("segments",), level="all", coders=None,
+               agreement_only: bool = False) -> dict:
+        """Theme matrices (pandas DataFrames by measure): codes with roll-up × values of `by`."""
+        from qualcode.exports.frames import codes_frame, matrix_inputs
+        from qualcode.exports.matrix import theme_matrices
+        from qualcode.exports.report import ACTOR_ORDER
+
+        units, transcripts, coders = matrix_inputs(self.store, coders=coders, agreement=agreement_only)
+        return theme_matrices(units, transcripts, codes_frame(self.store), by=by, measures=list(measures),
+                              level=level, coders=coders, mode="agreement" if agreement_only else "union",
+                              column_order=ACTOR_ORDER if by == "actor_type" else None)

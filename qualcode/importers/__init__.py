@@ -78,7 +78,8 @@ def read_document(path: str | Path, interviewers: tuple[str, ...] = ()) -> Impor
 
     path = Path(path)
     raw = read_raw(path)
-    text, segments, header = assemble(raw, interviewers=interviewers, source=path)
+    own = tuple(n.strip() for n in raw.metadata.get("interviewer", "").replace(";", ",").split(","))
+    text, segments, header = assemble(raw, interviewers=interviewers + own, source=path)
     metadata = {**header, **raw.metadata}
     if not text.strip() or not segments:
         raise QualcodeError(f"{path}: no text found")

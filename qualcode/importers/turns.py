@@ -6,7 +6,8 @@ Labels recognised at the start of a paragraph, after an optional timestamp:
 ``Nom :``, ``NOM:``, ``R1 :``, ``[Nom]``, ``Nom (00:12:30) :``, a name set in bold,
 or a label alone on its line (the turn continues on the next paragraphs).
 A colon label counts only if it appears at least twice in the document, is set
-in bold, or names a known speaker, so "Alors voilà : ..." is not a speaker.
+in bold, names a known speaker (an interviewer), or is a short code such as
+``E``, ``R2``, so "Alors voilà : ..." is not a speaker.
 Key/value lines before the first turn are interview metadata.
 """
 from __future__ import annotations
@@ -26,11 +27,13 @@ _COLON_LABEL = re.compile(
     r"^(?P<label>[A-ZÀ-ÖØ-Þ][\w'’ .\-]{0,40}?)\s*(?:\((?P<time>\d{1,2}:\d{2}(?::\d{2})?)\))?\s*:(?:\s+|$)"
 )
 _BRACKET_LABEL = re.compile(r"^\[(?P<label>[^\]\n]{1,40})\]\s*:?\s*")
+_SHORT_LABEL = re.compile(r"^[A-Z]{1,3}\d{0,2}$")  # E, R, R1, INT: speaker codes even when used once
 _KEY_VALUE = re.compile(r"^\s*(?P<key>[^:\n]{1,40}?)\s*:\s*(?P<value>\S.*)$")
 _NOT_SPEAKERS = {
     "inaudible", "rires", "rire", "silence", "pause", "incomprehensible", "bruit", "coupure",
     "toux", "soupir", "soupirs", "interruption", "hesitation", "blanc", "fin", "debut",
     "fin de l enregistrement", "debut de l enregistrement", "mots inaudibles", "inaudible rires",
+    "ok", "nb", "ps",
 }
 DEFAULT_INTERVIEWERS = {
     "e", "e1", "e2", "i", "int", "q", "enqueteur", "enquetrice", "enqueteur rice", "interviewer",
@@ -89,7 +92,7 @@ def assemble(raw: RawDoc, interviewers=(), source: Path | None = None):
     accepted = {
         fold(c[0]) for c in candidates
         if c and fold(c[0]) not in _NOT_SPEAKERS and fold(c[0])
-        and (c[3] or counts[fold(c[0])] >= 2 or fold(c[0]) in known)
+        and (c[3] or counts[fold(c[0])] >= 2 or fold(c[0]) in known or _SHORT_LABEL.match(c[0]))
     }
 
     # 'Clé : valeur' lines before the first turn are metadata when one of them
