@@ -20,15 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import ManyErrors, QualcodeError
 from qualcode.text import find_quote
 
 
-class CodingsInvalid(QualcodeError):
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        super().__init__(errors[0] + more)
+class CodingsInvalid(ManyErrors):
+    """Codings that cannot be placed; `errors` lists them all."""
 
 
 @dataclass

@@ -444,38 +444,26 @@ class _Walker:
         )
 
     def _summarise(self) -> None:
-        w = self.result.warnings
-        if self.non_guid:
-            n = len(self.non_guid)
-            w.append(f"{n} code{'s have non-GUID ids' if n > 1 else ' has a non-GUID id'} "
-                     f"(e.g. {self.non_guid[0]!r}); imported anyway")
-        if self.no_guid:
-            n = len(self.no_guid)
-            w.append(f"{n} code{'s have' if n > 1 else ' has'} no guid "
-                     f"(e.g. {self.no_guid[0]!r}); imported anyway")
-        if self.dup_guid:
-            n = len(self.dup_guid)
-            w.append(f"{n} code{'s reuse' if n > 1 else ' reuses'} the guid of an earlier code "
-                     f"(e.g. {self.dup_guid[0]!r}); imported anyway")
+        """One warning per kind of leniency, with a count and an example."""
+        kinds = [
+            (self.non_guid, "code has a non-GUID id", "codes have non-GUID ids", "imported anyway"),
+            (self.no_guid, "code has no guid", "codes have no guid", "imported anyway"),
+            (self.dup_guid, "code reuses the guid of an earlier code",
+             "codes reuse the guid of an earlier code", "imported anyway"),
+            (self.no_slug, "code name has no Latin letters or digits",
+             "code names have no Latin letters or digits", "ids use 'code'"),
+            (self.bad_color, "colour is not #rrggbb", "colours are not #rrggbb", "dropped"),
+            (self.not_codable, "code is marked not codable", "codes are marked not codable",
+             "qualcode has no such flag, imported as ordinary codes"),
+            (self.colons, "code name uses ATLAS.ti '::' naming", "code names use ATLAS.ti '::' naming",
+             "kept flat, the '::' hierarchy was not expanded"),
+        ]
+        for items, one, many, outcome in kinds:
+            if items:
+                n = len(items)
+                self.result.warnings.append(f"{n} {one if n == 1 else many} (e.g. {items[0]!r}); {outcome}")
         if self.unnamed:
-            w.append(f"{self.unnamed} code{'s have' if self.unnamed > 1 else ' has'} no name; "
-                     "labelled 'unnamed code'")
-        if self.no_slug:
-            n = len(self.no_slug)
-            w.append(f"{n} code name{'s have' if n > 1 else ' has'} no Latin letters or digits "
-                     f"(e.g. {self.no_slug[0]!r}); {'their ids use' if n > 1 else 'its id uses'} 'code'")
-        if self.bad_color:
-            n = len(self.bad_color)
-            w.append(f"{n} colour{'s are' if n > 1 else ' is'} not #rrggbb "
-                     f"(e.g. {self.bad_color[0]!r}); dropped")
-        if self.not_codable:
-            n = len(self.not_codable)
-            w.append(f"{n} code{'s are' if n > 1 else ' is'} marked not codable "
-                     f"(e.g. {self.not_codable[0]!r}); qualcode has no such flag, imported as ordinary codes")
-        if self.colons:
-            n = len(self.colons)
-            w.append(f"{n} code name{'s use' if n > 1 else ' uses'} ATLAS.ti '::' naming "
-                     f"(e.g. {self.colons[0]!r}); kept flat, the '::' hierarchy was not expanded")
+            self.result.warnings.append(f"{self.unnamed} code(s) without a name; labelled 'unnamed code'")
 
 
 def _written_slug(el) -> str | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qualcode.codebook.model import SLUG_RE, CodeSpec
-from qualcode.errors import QualcodeError
+from qualcode.errors import ManyErrors, QualcodeError
 
 FIELDS = {"id", "label", "description", "include", "exclude", "example", "keywords", "color",
           "family", "guid"}
@@ -18,13 +18,8 @@ TEXT_FIELDS = ("label", "description", "include", "exclude", "example", "guid")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-class CodebookInvalid(QualcodeError):
+class CodebookInvalid(ManyErrors):
     """A codebook file with one or more errors; `errors` lists them all."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        super().__init__(errors[0] + more)
 
 
 @dataclass
