@@ -1,4 +1,5 @@
 """The codebook: its model (`model`), the human-edited YAML file with validation
 and comment-preserving write-back (`yamlfile`), the operations that keep the
-project's codes and codings consistent (`operations`), readable documents
-(`documents`) and REFI-QDA exchange (`refi`)."""
+project's codes and codings consistent (`operations`), roll-up counts
+(`summary`), readable documents (`documents`) and REFI-QDA exchange (`refi`
+reads .qdc/.qdpx through `safexml`; `qdc` writes .qdc)."""

@@ -8,7 +8,8 @@ parents before children) and the REFI-QDA (QDA-XML 1.0) codebook:
   ``project.qde``, a ``<Project>`` document, namespace ``urn:QDA-XML:project:1.0``)
   and returns the codes of its ``CodeBook/Codes`` tree. Only the codebook is read:
   sources, codings, cases, notes and sets are ignored.
-- `write_qdc` writes a ``.qdc`` that validates against the standard Codebook.xsd.
+- `write_qdc` (in `qualcode.codebook.qdc`, re-exported here) writes a ``.qdc``
+  that validates against the standard Codebook.xsd.
 
 Mapping (REFI ``<Code>`` <-> `CodeSpec`):
 
@@ -61,24 +62,20 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import textwrap
 import uuid
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.parsers import expat
 
 from lxml import etree
 
-from qualcode.codebook.model import SLUG_RE, CodeSpec, ancestors, slugify
+from qualcode.codebook.model import CodeSpec, slugify
+from qualcode.codebook.safexml import MB, parse_xml, read_capped_file, read_qde_from_zip
 from qualcode.errors import QualcodeError
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 
-MB = 1024 * 1024
 MAX_MEMBER_BYTES = 200 * MB  # any single zip member, declared uncompressed size
 MAX_TOTAL_BYTES = 500 * MB  # all zip members together, declared
 MAX_XML_BYTES = 200 * MB  # hard cap on the bytes actually read for a .qdc / .qde
@@ -141,165 +138,15 @@ def read_codebook(path: str | os.PathLike) -> RefiCodebook:
         raise QualcodeError(f"{name}: cannot read file ({exc.strerror or exc})") from None
 
     if head.startswith(_ZIP_MAGIC):
-        data, where = _read_qde_from_zip(p, name)
+        data, where = read_qde_from_zip(p, name, max_member=MAX_MEMBER_BYTES,
+                                        max_total=MAX_TOTAL_BYTES, max_xml=MAX_XML_BYTES)
     elif p.suffix.lower() == ".qdpx":
         raise QualcodeError(f"{name}: not a zip archive (a .qdpx must be a zip holding project.qde)")
     else:
-        data, where = _read_capped_file(p, name), name
+        data, where = read_capped_file(p, name, MAX_XML_BYTES), name
 
-    root = _parse_xml(data, where)
+    root = parse_xml(data, where)
     return _codebook_from_root(root, where)
-
-
-def _read_capped_file(p: Path, name: str) -> bytes:
-    try:
-        with open(p, "rb") as fh:
-            data = fh.read(MAX_XML_BYTES + 1)
-    except OSError as exc:
-        raise QualcodeError(f"{name}: cannot read file ({exc.strerror or exc})") from None
-    if len(data) > MAX_XML_BYTES:
-        raise QualcodeError(f"{name}: file larger than {MAX_XML_BYTES // MB} MB; refusing to read it")
-    return data
-
-
-def _read_qde_from_zip(p: Path, name: str) -> tuple[bytes, str]:
-    """The bytes of the project's .qde, and a label for messages (``x.qdpx: project.qde``)."""
-    try:
-        zf = zipfile.ZipFile(p)
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
-        raise QualcodeError(f"{name}: not a valid zip archive ({_one_line(exc)})") from None
-    except OSError as exc:
-        raise QualcodeError(f"{name}: cannot read file ({exc.strerror or exc})") from None
-    with zf:
-        infos = zf.infolist()
-        total = 0
-        for info in infos:
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise QualcodeError(
-                    f"{name}: archive member {info.filename!r} declares {info.file_size // MB} MB "
-                    f"uncompressed (limit {MAX_MEMBER_BYTES // MB} MB); refusing to open it"
-                )
-            total += info.file_size
-        if total > MAX_TOTAL_BYTES:
-            raise QualcodeError(
-                f"{name}: archive declares {total // MB} MB uncompressed in total "
-                f"(limit {MAX_TOTAL_BYTES // MB} MB); refusing to open it"
-            )
-
-        info = _pick_qde(infos, name)
-        where = f"{name}: {info.filename}"
-        try:
-            with zf.open(info) as member:
-                data = _read_capped(member, MAX_XML_BYTES + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
-                ValueError, OSError) as exc:
-            raise QualcodeError(f"{where}: cannot extract from the archive ({_one_line(exc)})") from None
-        if len(data) > MAX_XML_BYTES:
-            raise QualcodeError(f"{where}: larger than {MAX_XML_BYTES // MB} MB; refusing to read it")
-        return data, where
-
-
-def _pick_qde(infos: list[zipfile.ZipInfo], name: str) -> zipfile.ZipInfo:
-    at_root = [i for i in infos if not i.is_dir() and "/" not in i.filename.strip("/")
-               and i.filename.lower().endswith(".qde")]
-    if len(at_root) == 1:
-        return at_root[0]
-    exact = [i for i in at_root if i.filename == "project.qde"]
-    if len(exact) == 1:
-        return exact[0]
-    if at_root:
-        found = ", ".join(i.filename for i in at_root)
-        raise QualcodeError(f"{name}: several .qde files at the root of the archive ({found}); expected one project.qde")
-    nested = [i.filename for i in infos if i.filename.lower().endswith(".qde")]
-    hint = f"; found {nested[0]} in a subfolder" if nested else ""
-    raise QualcodeError(f"{name}: not a REFI-QDA project (no project.qde{hint})")
-
-
-def _read_capped(stream, limit: int) -> bytes:
-    chunks, size = [], 0
-    while size < limit:
-        chunk = stream.read(min(1 * MB, limit - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-class _EntityDeclared(Exception):
-    pass
-
-
-class _RootReached(Exception):
-    pass
-
-
-def _refuse_entity_declarations(data: bytes, where: str) -> None:
-    """Refuse a DOCTYPE that declares entities, before any real parse.
-
-    Expat reads only the prolog (stopped at the root element's start tag), with
-    parameter entities off; it handles UTF-16 and declared encodings itself.
-    Well-formedness errors are left for the real parser to report.
-    """
-    parser = expat.ParserCreate()
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-
-    def on_entity(*_args):
-        raise _EntityDeclared
-
-    def on_start(*_args):
-        raise _RootReached
-
-    parser.EntityDeclHandler = on_entity
-    parser.UnparsedEntityDeclHandler = on_entity
-    parser.StartElementHandler = on_start
-    step = 64 * 1024
-    try:
-        for offset in range(0, len(data), step):
-            parser.Parse(data[offset:offset + step], False)
-        parser.Parse(b"", True)
-    except _EntityDeclared:
-        raise QualcodeError(
-            f"{where}: refused: the DOCTYPE declares XML entities (REFI-QDA files never do; "
-            "possible entity-expansion attack)"
-        ) from None
-    except (_RootReached, expat.ExpatError, ValueError, LookupError):
-        return
-
-
-def _parse_xml(data: bytes, where: str) -> etree._Element:
-    _refuse_entity_declarations(data, where)
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=True, remove_pis=False,
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        line, msg = _syntax_error_details(exc, parser)
-        prefix = f"{where}: line {line}: " if line else f"{where}: "
-        raise QualcodeError(f"{prefix}XML syntax error: {msg}") from None
-    except ValueError as exc:  # e.g. unusable encoding declaration
-        raise QualcodeError(f"{where}: XML syntax error: {_one_line(exc)}") from None
-    if root is None:
-        raise QualcodeError(f"{where}: XML syntax error: empty document")
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise QualcodeError(f"{where}: refused: the DOCTYPE declares XML entities")
-    return root
-
-
-def _syntax_error_details(exc: etree.XMLSyntaxError, parser) -> tuple[int | None, str]:
-    entries = list(parser.error_log.filter_from_errors())
-    if entries:
-        first = entries[0]
-        return first.line or None, re.sub(r"\s+line \d+$", "", _one_line(first.message))
-    msg = re.sub(r",? line \d+, column \d+.*$", "", str(exc.msg or exc))
-    return exc.lineno or None, _one_line(msg)
-
-
-def _one_line(value) -> str:
-    return " ".join(str(value).split()) or value.__class__.__name__
 
 
 def _local(el) -> str:
@@ -539,106 +386,4 @@ def split_criteria(text: str) -> tuple[str, dict[str, str]]:
     return "\n".join(lines[:start]).strip(), {k: v for k, v in criteria.items() if v}
 
 
-def join_criteria(code: CodeSpec) -> str:
-    """The REFI description of a code: its description, then its criteria."""
-    parts = []
-    if code.description.strip():
-        parts.append(code.description.strip())
-    crit = [f"{label} : {getattr(code, attr).strip()}"
-            for attr, label in _CRITERIA_OUT if getattr(code, attr).strip()]
-    if crit:
-        parts.append("\n".join(crit))
-    return "\n\n".join(parts)
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def write_qdc(codes: list[CodeSpec], path: str | os.PathLike, *, origin: str = "qualcode") -> None:
-    """Write `codes` as a REFI-QDA ``.qdc`` (CodeBook) that validates against Codebook.xsd.
-
-    The slug-path hierarchy becomes nested ``<Code>`` elements, in list order
-    within each parent; each carries ``<?qualcode slug="..."?>`` so ids survive.
-    guids: the code's own guid if it is a GUID (and not already used), else uuid5
-    of the code id, so repeated exports are identical.
-    Description = description + criteria (see the module docstring); keywords and
-    family are not exported. The file is written atomically.
-    """
-    p = Path(path)
-    name = p.name or str(p)
-    if not codes:
-        raise QualcodeError(f"{name}: cannot export an empty codebook (REFI-QDA requires at least one code)")
-
-    root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
-    if origin:
-        root.set("origin", origin)
-    codes_el = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
-    elements: dict[str, etree._Element] = {}
-    used_guids: set[str] = set()
-    for code in codes:
-        if not SLUG_RE.match(code.id or ""):
-            raise QualcodeError(f"{name}: cannot export: code id {code.id!r} is not a slug path")
-        if code.id in elements:
-            raise QualcodeError(f"{name}: cannot export: code id {code.id!r} appears twice")
-        parents = ancestors(code.id)
-        if parents and parents[0] not in elements:
-            raise QualcodeError(
-                f"{name}: cannot export: code {code.id!r} does not come after its parent {parents[0]!r}"
-            )
-        holder = elements[parents[0]] if parents else codes_el
-        guid = code.guid.strip() if code.guid else None
-        if not is_guid(guid) or guid.strip("{}").lower() in used_guids:
-            guid = str(uuid.uuid5(_GUID_NAMESPACE, code.id))
-        used_guids.add(guid.strip("{}").lower())
-        color = None
-        if code.color:
-            color = normalize_color(code.color)
-            if color is None:
-                raise QualcodeError(f"{name}: cannot export: code {code.id!r} has colour {code.color!r}, expected #rrggbb")
-        try:
-            el = etree.SubElement(holder, f"{{{CODEBOOK_NS}}}Code")
-            el.set("guid", guid)
-            el.set("name", code.label or code.slug)
-            el.set("isCodable", "true")
-            if color:
-                el.set("color", color)
-            el.append(etree.ProcessingInstruction(_PI_TARGET, f'slug="{code.slug}"'))
-            text = join_criteria(code)
-            if text:
-                etree.SubElement(el, f"{{{CODEBOOK_NS}}}Description").text = text
-        except ValueError:
-            raise QualcodeError(
-                f"{name}: cannot export: code {code.id!r} has characters XML cannot hold"
-            ) from None
-        elements[code.id] = el
-
-    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    _write_atomic(p, data)
-
-
-def _write_atomic(p: Path, data: bytes) -> None:
-    directory = p.parent if str(p.parent) else Path(".")
-    try:
-        mode = p.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{p.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, p)
-        tmp = None
-    except OSError as exc:
-        raise QualcodeError(f"{p.name}: cannot write file ({exc.strerror or exc})") from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+from qualcode.codebook.qdc import join_criteria, write_qdc  # noqa: E402,F401  (re-export)
