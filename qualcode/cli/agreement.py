@@ -253,7 +253,7 @@ def disagreements(coders: Annotated[list[str], typer.Option("--coders", "-c", me
                     "left_out_spaces_or_punctuation": result.trivial,
                     "passages": [p.__dict__ | {"context": p.context} for p in result.passages]})
         return
-    show_passages(result)
+    show_passages(result, summary_only=out is not None)
     if out:
         console().print(f"wrote {out}")
 
@@ -265,7 +265,7 @@ def passage_row(p, coders) -> dict:
             "passage": p.text, "context": p.context}
 
 
-def show_passages(result) -> None:
+def show_passages(result, summary_only: bool = False) -> None:
     """One block per passage, grouped by transcript: where, what, the sentence with
     the exact passage underlined, and what each coder applied there."""
     from rich.rule import Rule
@@ -273,7 +273,7 @@ def show_passages(result) -> None:
 
     out = console()
     current = None
-    for p in result.passages:
+    for p in [] if summary_only else result.passages:
         if p.transcript != current:
             current = p.transcript
             out.print(Rule(f"{p.transcript}", align="left"))
