@@ -70,6 +70,12 @@ def _py(value: Any) -> Any:
     return value
 
 
+def _display_columns(flat: pd.DataFrame, labels: Mapping[str, str] | None) -> pd.DataFrame:
+    """Column headers as people read them (Excel, Markdown): 'premiere_ligne' ->
+    'Professionnels de première ligne'. CSV and JSON keep the raw values."""
+    return flat.rename(columns=lambda c: (labels or {}).get(str(c), c))
+
+
 def _flat(frame: pd.DataFrame, labels: Mapping[str, str] | None) -> tuple[pd.DataFrame, int]:
     """The frame as columns [key, (label), values...] and the number of lead columns."""
     flat = frame.copy()
@@ -156,6 +162,7 @@ def _matrix_md(frames, tmp, title, labels, path):
     lines = [f"# {title}", ""]
     for measure, frame in frames.items():
         flat, lead = _flat(frame, labels)
+        flat = _display_columns(flat, labels)
         lines += [f"## {sheet_name(measure)}", "", *_md_table(flat, lead, measure == "share"), ""]
     tmp.write_text("\n".join(lines), encoding="utf-8")
 
@@ -202,6 +209,7 @@ def _matrix_xlsx(frames, tmp, title, labels, path):
     for measure, frame in frames.items():
         ws = wb.create_sheet(sheet_name(measure, used))
         flat, lead = _flat(frame, labels)
+        flat = _display_columns(flat, labels)
         _fill_sheet(ws, flat, lead)
         numeric = [i + 1 for i, c in enumerate(flat.columns)
                    if i >= lead and pd.api.types.is_numeric_dtype(flat[c])]

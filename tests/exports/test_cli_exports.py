@@ -99,7 +99,7 @@ def test_xlsx_gets_every_measure_when_one_is_asked(cli, small, tmp_path):
     wb = load_workbook(path)
     assert wb.sheetnames == ["Part des entretiens", "Segments codés", "Entretiens", "Personnes"]
     ws = wb["Personnes"]
-    assert [c.value for c in ws[1]] == ["Code", "Libellé", "pilotage", "partenaires", "usagers", "Total"]
+    assert [c.value for c in ws[1]] == ["Code", "Libellé", "Pilotage", "Partenaires", "Usagers", "Total"]  # French labels
     assert [c.value for c in ws[5]] == [EQU, "Équipe débordée", 3, 0, 1, 4]
     assert [c.value for c in wb["Part des entretiens"][2]][2:] == [1, 0, 1, 0.75]
     path2 = tmp_path / "two.xlsx"
