@@ -158,3 +158,15 @@ def test_model_needs_a_coder_and_codings(assist_project):
         suggest.suggest(assist_project, method="model")
     with pytest.raises(QualcodeError, match="no codings"):
         suggest.suggest(assist_project, method="model", train_coder="nobody")
+
+
+def test_gap_patterns_use_the_matcher(assist_project):
+    # "dormir ... dehors" matches "j'ai dormi dehors" and "dormi trois nuits dehors"-like gaps
+    operations.add(assist_project, CodeSpec(id="profil/test-gap", label="Test gap",
+                                            keywords=["dormir ... dehors", "passer ... semaine"]), actor="t")
+    suggest.suggest(assist_project, method="rules")
+    found = _by_code(assist_project, "H1")["profil/test-gap"]
+    text = assist_project.transcript("H1")["text"]
+    quotes = " ".join(text[s["start"]:s["end"]] for s in found)
+    assert "dormi dehors" in quotes
+    assert any("dormir ... dehors" in s["explanation"] for s in found)
