@@ -95,14 +95,16 @@ def rank(query: str, items: Iterable[T], key: Callable[[T], str | Sequence[str]]
     """Items that match, best first; ties keep the items' order.
 
     `key` gives the text (or texts; the best one counts) of an item; by default
-    the item itself.
+    the item itself. A text may come as (text, weight) to count for less, e.g. a
+    code's keywords next to its label.
     """
     scored = []
     for position, item in enumerate(items):
         texts = key(item) if key else item
         if isinstance(texts, str):
             texts = [texts]
-        values = [s for s in (score(query, t) for t in texts) if s is not None]
+        pairs = [t if isinstance(t, tuple) else (t, 1.0) for t in texts]
+        values = [s * w for s, w in ((score(query, t), w) for t, w in pairs) if s is not None]
         if values:
             scored.append((-max(values), position, item))
     scored.sort(key=lambda entry: (entry[0], entry[1]))

@@ -175,7 +175,9 @@ class CodePicker(ModalScreen[str | None]):
 
     def fill(self, query: str) -> None:
         if query.strip():
-            self.shown = rank(query, self.codes, key=lambda c: (c.label, c.id))
+            # keywords count too ("punaise" finds the hotel-conditions code), a little less than names
+            self.shown = rank(query, self.codes,
+                              key=lambda c: [c.label, c.id, *((k, 0.8) for k in c.keywords)])
         else:
             self.shown = list(self.codes)
         option_list = self.query_one(OptionList)

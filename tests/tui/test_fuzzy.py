@@ -64,3 +64,22 @@ def test_rank_with_several_texts_per_item():
     assert rank("benef", codes, key=lambda c: c) == [codes[1]]
     assert rank("usag", codes, key=lambda c: c) == [codes[0]]
     assert rank("sociale", codes, key=lambda c: c)[0] == codes[2]
+
+
+def test_weighted_texts_let_keywords_find_a_code_after_names():
+    from types import SimpleNamespace
+
+    from qualcode.tui.fuzzy import rank
+
+    codes = [SimpleNamespace(label="Pratiques non harmonisées", id="freins/internes/harmonisation", keywords=[]),
+             SimpleNamespace(label="Conditions hôtelières", id="freins/usagers/conditions-hotelieres",
+                             keywords=["punaise de lit", "cafard"]),
+             SimpleNamespace(label="Punaises (famille test)", id="x/punaises", keywords=[])]
+
+    def key(c):
+        return [c.label, c.id, *((k, 0.8) for k in c.keywords)]
+
+    ranked = [c.id for c in rank("punais", codes, key=key)]
+    assert ranked[0] == "x/punaises"          # a label match first
+    assert ranked[1] == "freins/usagers/conditions-hotelieres"  # then the keyword match
+    assert ranked[2] == "freins/internes/harmonisation"         # the scattered subsequence last
