@@ -72,7 +72,13 @@ def import_cmd(
         out.print(line, markup=False, highlight=False, soft_wrap=True)
 
     for r in results:
-        if r.status == "unchanged":
+        if r.status == "unchanged" and r.attributes_applied:
+            say(f"{r.transcript_id}: text unchanged; attributes updated: "
+                + ", ".join(f"{k}={v}" for k, v in r.attributes.items()))
+        elif r.status == "unchanged" and r.attributes:
+            say(f"{r.transcript_id}: text unchanged, nothing done ({r.path.name}); attributes differ "
+                f"({', '.join(sorted(r.attributes))}): --replace updates them")
+        elif r.status == "unchanged":
             say(f"{r.transcript_id}: unchanged, nothing to do ({r.path.name})")
         elif r.status == "imported":
             say(f"{r.transcript_id}: imported {r.segments} segments from {r.path.name}")

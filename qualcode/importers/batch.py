@@ -23,6 +23,8 @@ class FileResult:
     segments: int = 0
     reanchored: int = 0
     detached: list[dict] = field(default_factory=list)
+    attributes: dict = field(default_factory=dict)  # unchanged text: attributes that differ
+    attributes_applied: bool = False
 
 
 def expand_paths(paths, recursive: bool = False) -> list[Path]:
@@ -98,7 +100,15 @@ def write_batch(store, docs: list[ImportedDoc], *, replace: bool, actor: str) ->
                 _insert(store, doc, digest, actor)
                 results.append(FileResult(doc.path, tid, "imported", len(doc.segments)))
             elif existing["content_hash"] == digest:
-                results.append(FileResult(doc.path, tid, "unchanged", len(doc.segments)))
+                before = store.attributes(tid)
+                changed = {k: v for k, v in _attributes(doc).items() if before.get(k) != v}
+                if changed and replace:
+                    for key, value in changed.items():
+                        store.set_attribute(tid, key, value)
+                    store.record(actor, "attribute.set", f"transcript:{tid}",
+                                 {k: before.get(k) for k in changed}, changed)
+                results.append(FileResult(doc.path, tid, "unchanged", len(doc.segments),
+                                          attributes=changed, attributes_applied=bool(changed and replace)))
             elif not replace:
                 raise QualcodeError(
                     f"{doc.path}: transcript '{tid}' is already imported with different text; "

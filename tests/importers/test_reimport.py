@@ -277,3 +277,28 @@ def test_replace_with_docx_keeps_codings(project, cli, tmp_path, fixtures, impor
     new_text = project.transcript("U21")["text"]
     assert coding["start"] == start + len("Claire : On enregistre, c’est d’accord ?\n")
     assert new_text[coding["start"]:coding["end"]] == quote
+
+
+def test_manifest_change_on_unchanged_text_is_reported_then_applied_with_replace(cli, tmp_path):
+    src = tmp_path / "T9.txt"
+    src.write_text("---\nid: T9\n---\nE : Bonjour ?\nR : Les punaises, partout.\n", encoding="utf-8")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("id,file,actor_type,people\nT9,T9.txt,usagers,1\n", encoding="utf-8")
+    proj = tmp_path / "p"
+    assert cli("init", proj).code == 0
+    assert cli("import", "--manifest", manifest, "--project", proj).code == 0
+    manifest.write_text("id,file,actor_type,people\nT9,T9.txt,partenaires,2\n", encoding="utf-8")
+    r = cli("import", "--manifest", manifest, "--project", proj)
+    assert r.code == 0 and "attributes differ (actor_type, people)" in r.out
+    from qualcode import Project
+
+    with Project.open(proj) as project:
+        assert project.transcript("T9")["attributes"]["actor_type"] == "usagers"
+    r = cli("import", "--manifest", manifest, "--replace", "--project", proj)
+    assert "attributes updated: actor_type=partenaires, people=2" in r.out
+    with Project.open(proj) as project:
+        attrs = project.transcript("T9")["attributes"]
+        assert (attrs["actor_type"], attrs["people"]) == ("partenaires", "2")
+        entry = project.store.audit_entries(action_prefix="attribute.set")[-1]
+        assert entry["before"] == {"actor_type": "usagers", "people": "1"}
+        assert entry["after"] == {"actor_type": "partenaires", "people": "2"}
