@@ -60,6 +60,18 @@ def _parse_span(span) -> tuple[int, int]:
     return start, end
 
 
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without white space at its edges: what a keyboard selection means
+    (explicit --span offsets are kept as given)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise QualcodeError("the selected span holds only white space")
+    return start, end
+
+
 def coding_view(project, coding: dict, text: str | None = None) -> dict:
     """A coding as users see it: with its quote and times."""
     if text is None:

@@ -75,7 +75,11 @@ def plan(project, paths) -> tuple[list[dict], list[str], int]:
     known_codes = {c["id"] for c in project.store.codes()}
     texts: dict[str, str] = {}
     for path in files:
-        data, entries = _parse(path)
+        try:
+            data, entries = _parse(path)
+        except CodingsInvalid as exc:  # report every bad file, not only the first
+            errors.extend(exc.errors)
+            continue
         tid = str(data["transcript"])
         if tid not in texts:
             row = project.store.transcript(tid)

@@ -13,7 +13,10 @@ class CodingActions:
     codings_at_cursor."""
 
     def apply_code(self, code_id: str) -> None:
-        start, end = self.target_span()
+        ok, span = self.call(ops.trim_span, self.text, *self.target_span())
+        if not ok:
+            return
+        start, end = span
 
         def add():
             existing = ops.find(self.project, self.transcript_id, code_id, self.coder, start, end)

@@ -231,3 +231,28 @@ def test_tolerant_matching(cli, proj, tmp_path):
     rows = json.loads(ok(cli("codings", "--json", "--project", proj.root)).out)
     assert {r["quote"] for r in rows} == {"Vous êtes à l’hôtel", "Les punaises, j'en avais partout.",
                                           "trop d'usagers,  on ne peut plus"}
+
+
+def test_trim_span_drops_edge_white_space_only():
+    from qualcode.coding import trim_span
+    from qualcode.errors import QualcodeError
+
+    text = "R : Les punaises partout.   Et le reste."
+    start = text.index("Les") - 1
+    assert text[slice(*trim_span(text, start, text.index("Et")))] == "Les punaises partout."
+    with pytest.raises(QualcodeError, match="white space"):
+        trim_span(text, 25, 28)
+
+
+def test_every_malformed_file_is_reported(tmp_path, cli):
+    from qualcode import Project
+
+    src = tmp_path / "W2.txt"
+    src.write_text("---\nid: W2\n---\nE : Alors ?\nR : Oui.\n", encoding="utf-8")
+    with Project.init(tmp_path / "p") as project:
+        project.import_files([src])
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "one.yaml").write_text("coder: x\n", encoding="utf-8")
+    (tmp_path / "c" / "two.yaml").write_text("coder: [unclosed\n", encoding="utf-8")
+    r = cli("codings", "import", tmp_path / "c", "--project", tmp_path / "p")
+    assert r.code == 1 and "one.yaml" in r.err and "two.yaml" in r.err
