@@ -44,29 +44,14 @@ class AssistSQL:
 
     def suggestions(self, *, status="pending", transcript=None, code=None, min_score=None,
                     ids=None, method=None) -> list[dict]:
-        from qualcode.store.codebook import _like_prefix
+        from qualcode.store.filters import Where
 
+        where = (Where().add(status, "s.status = ?", status).add(transcript, "s.transcript_id = ?", transcript)
+                 .subtree("k.id", code).add(min_score is not None, "s.score >= ?", min_score)
+                 .add(method, "s.method = ?", method).within("s.id", ids))
         sql = ('SELECT s.*, s.transcript_id AS transcript, k.id AS code FROM suggestions s '
-               'JOIN codes k ON k.pk = s.code_pk WHERE 1 = 1')
-        params: list = []
-        if status:
-            sql += " AND s.status = ?"
-            params.append(status)
-        if transcript:
-            sql += " AND s.transcript_id = ?"
-            params.append(transcript)
-        if code:
-            sql += " AND (k.id = ? OR k.id LIKE ? ESCAPE '\\')"
-            params += [code, _like_prefix(code)]
-        if min_score is not None:
-            sql += " AND s.score >= ?"
-            params.append(min_score)
-        if method:
-            sql += " AND s.method = ?"
-            params.append(method)
-        if ids:
-            sql += f" AND s.id IN ({','.join('?' * len(ids))})"
-            params.extend(ids)
+               'JOIN codes k ON k.pk = s.code_pk' + where.sql)
+        params = where.params
         return self._all(sql + ' ORDER BY s.transcript_id, s.start, s.score DESC', params)
 
     def set_suggestion_status(self, suggestion_id: int, status: str, reviewer: str,

@@ -21,20 +21,11 @@ class AuditSQL:
         )
 
     def audit_entries(self, *, actor=None, since=None, until=None, action_prefix=None, limit=None):
-        sql = "SELECT * FROM audit WHERE 1 = 1"
-        params: list = []
-        if actor:
-            sql += " AND actor = ?"
-            params.append(actor)
-        if since:
-            sql += " AND at >= ?"
-            params.append(since)
-        if until:
-            sql += " AND at < ?"
-            params.append(until)
-        if action_prefix:
-            sql += " AND action LIKE ?"
-            params.append(action_prefix + "%")
+        from qualcode.store.filters import Where
+
+        where = (Where().add(actor, "actor = ?", actor).add(since, "at >= ?", since)
+                 .add(until, "at < ?", until).add(action_prefix, "action LIKE ?", f"{action_prefix}%"))
+        sql, params = "SELECT * FROM audit" + where.sql, where.params
         sql += " ORDER BY id DESC"
         if limit:
             sql += f" LIMIT {int(limit)}"

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+from qualcode.store.filters import like_prefix
+
 _FIELDS = ("label", "description", "include", "exclude", "example", "color", "guid")
 
 
@@ -53,7 +55,7 @@ class CodebookSQL:
         """Rewrite the id of a code and of all its descendants; returns rows changed."""
         cur = self.conn.execute(
             "UPDATE codes SET id = ? || substr(id, ?) WHERE id = ? OR id LIKE ? ESCAPE '\\'",
-            (new_id, len(old_id) + 1, old_id, _like_prefix(old_id)),
+            (new_id, len(old_id) + 1, old_id, like_prefix(old_id)),
         )
         return cur.rowcount
 
@@ -72,8 +74,3 @@ class CodebookSQL:
 
     def transcripts_by_code(self) -> list[dict]:
         return self._all("SELECT DISTINCT code_pk, transcript_id FROM codings")
-
-
-def _like_prefix(code_id: str) -> str:
-    escaped = code_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "/%"

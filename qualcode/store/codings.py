@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from qualcode.store.codebook import _like_prefix
+from qualcode.store.filters import Where
 
 _SELECT = """
     SELECT c.id, c.transcript_id AS transcript, k.id AS code, c.code_pk, c.coder,
@@ -61,30 +61,13 @@ class CodingSQL:
     def codings(self, *, transcript=None, transcripts=None, code=None, coder=None,
                 coders=None, attr=None, code_pk=None) -> list[dict]:
         """Codings with filters. `code` includes descendants; `attr` is (key, value)."""
-        sql = _SELECT + " WHERE 1 = 1"
-        params: list = []
-        if transcript:
-            sql += " AND c.transcript_id = ?"
-            params.append(transcript)
-        if transcripts:
-            sql += f" AND c.transcript_id IN ({','.join('?' * len(transcripts))})"
-            params.extend(transcripts)
-        if code:
-            sql += " AND (k.id = ? OR k.id LIKE ? ESCAPE '\\')"
-            params += [code, _like_prefix(code)]
-        if code_pk is not None:
-            sql += " AND c.code_pk = ?"
-            params.append(code_pk)
-        if coder:
-            sql += " AND c.coder = ?"
-            params.append(coder)
-        if coders:
-            sql += f" AND c.coder IN ({','.join('?' * len(coders))})"
-            params.extend(coders)
-        if attr:
-            sql += (" AND EXISTS (SELECT 1 FROM attributes a WHERE a.transcript_id = "
-                    "c.transcript_id AND a.key = ? AND a.value = ?)")
-            params += list(attr)
+        where = (Where().add(transcript, "c.transcript_id = ?", transcript)
+                 .within("c.transcript_id", transcripts).subtree("k.id", code)
+                 .add(code_pk is not None, "c.code_pk = ?", code_pk).add(coder, "c.coder = ?", coder)
+                 .within("c.coder", coders)
+                 .add(attr, "EXISTS (SELECT 1 FROM attributes a WHERE a.transcript_id = c.transcript_id "
+                            "AND a.key = ? AND a.value = ?)", *(attr or ())))
+        sql, params = _SELECT + where.sql, where.params
         sql += " ORDER BY c.transcript_id, c.start, c.\"end\", k.position, c.coder, c.id"
         return [_decode(r) for r in self._all(sql, params)]
 
