@@ -130,6 +130,30 @@ class Project:
             self.store.record(actor or default_actor(), "attribute.unset",
                               f"transcript:{transcript_id}", {key: before}, None)
 
+    # -- finished marks -----------------------------------------------------
+    def mark_finished(self, transcript_id: str, coder: str, *, finished: bool = True,
+                      actor=None) -> bool:
+        """Mark (or unmark) `transcript_id` as completely coded by `coder`; audited.
+        Returns False when the mark was already in that state."""
+        self.transcript(transcript_id)
+        if not coder or not coder.strip():
+            raise QualcodeError("a finished mark needs a coder name (--coder NAME)")
+        with self.store.transaction():
+            changed = self.store.set_finished(transcript_id, coder, finished)
+            if changed:
+                self.store.record(actor or coder, "transcript.finished" if finished
+                                  else "transcript.unfinished", f"transcript:{transcript_id}",
+                                  {"coder": coder, "finished": not finished},
+                                  {"coder": coder, "finished": finished})
+        return changed
+
+    def finished(self, coder: str | None = None) -> dict[str, set[str]]:
+        """{coder: {transcript ids marked finished}} (of one coder, or of all)."""
+        marks: dict[str, set[str]] = {}
+        for row in self.store.finished_marks(coder):
+            marks.setdefault(row["coder"], set()).add(row["transcript_id"])
+        return marks
+
     # -- codebook (qualcode.codebook) ---------------------------------------
     def load_codebook(self, path, *, force: bool = False, actor=None):
         from qualcode.codebook import operations

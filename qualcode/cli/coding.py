@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
     app.command("memo")(memo)
     app.command("log")(log)
     app.command("tag")(tag)
+    app.command("done")(done)
 
 
 def code(transcript: Annotated[str, typer.Argument(metavar="TRANSCRIPT")],
@@ -210,6 +211,19 @@ def describe_change(entry: dict) -> str:
         keys = [k for k in after if before.get(k) != after.get(k)]
         return f"{entry['target']} " + ", ".join(f"{k}: {_short(str(before.get(k)), 30)!s} → {_short(str(after.get(k)), 30)}" for k in keys)
     return f"{entry['target']} " + _short(str(after or before), 80)
+
+
+def done(transcripts: Annotated[list[str], typer.Argument(metavar="TRANSCRIPT...")],
+         coder: CoderOpt,
+         undo: Annotated[bool, typer.Option("--undo", help="Remove the finished mark.")] = False,
+         project: ProjectOpt = None):
+    """Mark transcripts as completely coded by --coder (agreement can use only these)."""
+    proj = open_project(project)
+    for transcript in transcripts:
+        changed = proj.mark_finished(transcript, coder, finished=not undo)
+        state = "not finished" if undo else "finished"
+        note = "" if changed else " (already)"
+        console().print(f"{transcript}: {state} by {coder}{note}")
 
 
 def tag(transcript: Annotated[str, typer.Argument(metavar="TRANSCRIPT")], coder: CoderOpt,

@@ -7,6 +7,10 @@ methods (the SQL here avoids SQLite-only syntax where it can).
 
 Every change happens inside `with store.transaction():` (nested calls become
 savepoints), so an import, an edit or a batch of codings is all or nothing.
+
+Convention for new SQL: named parameters (`:name`) with a dict, run through
+`_exec`, `_many`, `_all`, `_one` and `_scalar` — never `self.conn` directly —
+so that the statements stay the same on a second backend.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from qualcode.store.assist import AssistSQL
 from qualcode.store.audit import AuditSQL
 from qualcode.store.codebook import CodebookSQL
 from qualcode.store.codings import CodingSQL
+from qualcode.store.marks import MarkSQL
 from qualcode.store.schema import MIGRATIONS
 from qualcode.store.transcripts import TranscriptSQL
 
@@ -30,7 +35,7 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class Store(TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL, AssistSQL):
+class Store(TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL, AssistSQL, MarkSQL):
     """A connection to one project database."""
 
     def __init__(self, path: str | Path, *, create: bool = False):
@@ -80,6 +85,14 @@ class Store(TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL, AssistSQL):
             self.conn.execute("COMMIT")
         else:
             self.conn.execute(f"RELEASE sp{depth}")
+
+    def _exec(self, sql: str, params=()):
+        """Run one statement; returns a cursor (fetchone() after RETURNING, rowcount)."""
+        return self.conn.execute(sql, params)
+
+    def _many(self, sql: str, rows) -> None:
+        """Run one statement for each parameter set in `rows`."""
+        self.conn.executemany(sql, rows)
 
     def _all(self, sql: str, params=()) -> list[dict]:
         return [dict(r) for r in self.conn.execute(sql, params)]

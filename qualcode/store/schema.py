@@ -117,4 +117,13 @@ MIGRATIONS: list[str] = [
     );
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: a coder's "finished" mark on a transcript (coverage checks, agreement --finished-only)
+    """
+    CREATE TABLE finished (
+        transcript_id TEXT NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        coder TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        PRIMARY KEY (transcript_id, coder)
+    );
+    """,
 ]
