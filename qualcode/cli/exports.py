@@ -15,6 +15,7 @@ LevelOpt = Annotated[Optional[str], typer.Option("--level", help="family, leaf, 
 CoderOpt = Annotated[Names, typer.Option("--coder", "-c", help="Only this coder's codings (repeatable; default: all coders).")]
 CodeOpt = Annotated[Names, typer.Option("--code", help="Only this code and its sub-codes (repeatable).")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file; the format follows its suffix.")]
+WhereOpt = Annotated[Names, typer.Option("--where", "-w", help="attribute=value (repeatable; same attribute: any of the values).")]
 FRAMEWORK_FORMATS = (".xlsx", ".docx", ".csv", ".md", ".json")
 TERMINAL_COLUMNS = 12  # codes shown as columns in the terminal before switching to a list
 SHORT_ACTORS = {"pilotage": "Pilotage", "professionnels_dispositif": "Prof. dispositif",
@@ -63,7 +64,7 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
            agreement_only: Annotated[bool, typer.Option("--agreement-only", help="Only what every selected coder coded (after roll-up).")] = False,
            code: CodeOpt = None, out: OutOpt = None,
            cells: Annotated[str, typer.Option("--cells", help="With --by transcript: count or excerpts.")] = "count",
-           project: ProjectOpt = None, json: JsonOpt = False):
+           where: WhereOpt = None, project: ProjectOpt = None, json: JsonOpt = False):
     """Theme matrix: codes (with roll-up) × values of an attribute, plus a total.
 
     Measures: coded segments; interviews where the code appears; people in them
@@ -83,11 +84,12 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
         if measure or agreement_only:
             raise QualcodeError("--measure and --agreement-only apply to theme matrices; "
                                 "the framework matrix (--by transcript) takes --cells count|excerpts")
-        return _framework(proj, codes, level or "family", coder, code, out, cells, json)
+        return _framework(proj, codes, level or "family", coder, code, out, cells, json, where)
     if cells != "count":
         raise QualcodeError("--cells applies to the framework matrix (--by transcript)")
     rows = _rows(codes, level or "all", code, proj.store)
     units, transcripts, coders = frames.matrix_inputs(proj.store, coders=coder, agreement=agreement_only)
+    transcripts = frames.where_transcripts(transcripts, where)
     measures = list(dict.fromkeys(measure or ["segments"]))
     unknown = [m for m in measures if m not in MEASURES]
     if unknown:
@@ -157,7 +159,7 @@ def _show_theme(result, measure, transcripts, by, title, note):
                  numeric=len(columns), ids=list(frame.index))
 
 
-def _framework(proj, codes, level, coder, code, out, cells, as_json):
+def _framework(proj, codes, level, coder, code, out, cells, as_json, where=None):
     """--by transcript: interviews × codes, counts or quotes."""
     from qualcode.errors import QualcodeError
     from qualcode.exports import frames
@@ -174,6 +176,7 @@ def _framework(proj, codes, level, coder, code, out, cells, as_json):
     transcripts = frames.transcripts_frame(proj.store)
     if coder:
         transcripts = transcripts[transcripts.index.isin(excerpts["transcript"])]
+    transcripts = frames.where_transcripts(transcripts, where)
     kinds = [cells] + ([k for k in ("count", "excerpts") if k != cells] if out and out.suffix.lower() == ".xlsx" else [])
     result = {k: framework_matrix(excerpts, transcripts, rows, level="all", cells=k) for k in kinds}
     labels = dict(zip(rows["id"], rows["label"]))
@@ -247,7 +250,7 @@ def cooccurrence(mode: Annotated[str, typer.Option("--mode", help="overlap (span
 
 
 def excerpts(code: CodeOpt = None, coder: CoderOpt = None,
-             where: Annotated[Names, typer.Option("--where", "-w", help="attribute=value (repeatable; same attribute: any of the values).")] = None,
+             where: WhereOpt = None,
              format: Annotated[Optional[str], typer.Option("--format", "-f", help="docx, xlsx, csv, json or md (default: from --out, else docx).")] = None,
              out: OutOpt = None,
              outdir: Annotated[Path, typer.Option("--outdir", help="Folder of the default file, relative to the project.")] = Path("exports"),
