@@ -40,9 +40,9 @@ def _options(version: bool = typer.Option(False, "--version", callback=_version,
 
 
 def _register() -> None:
-    from qualcode.cli import agreement, assist, codebook, coding, exports, transcripts
+    from qualcode.cli import agreement, assist, codebook, coding, exports, search, transcripts
 
-    for module in (transcripts, codebook, coding, assist, exports, agreement):
+    for module in (transcripts, codebook, coding, search, assist, exports, agreement):
         module.register(app)
 
 
