@@ -19,7 +19,7 @@ def sh_commands() -> list[list[str]]:
     `A && cd DIR` gives A then ["cd", DIR]."""
     commands = []
     for block in re.findall(r"```sh\n(.*?)```", README, re.S):
-        for line in block.splitlines():
+        for line in re.sub(r"\\\n\s*", " ", block).splitlines():  # continuation lines joined
             line = re.sub(r"\s+#.*$", "", line).strip()
             for part in line.split("&&"):
                 words = shlex.split(part)
