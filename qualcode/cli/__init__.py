@@ -26,9 +26,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from qualcode.cli import agreement, assist, codebook, coding, exports, transcripts
+    from qualcode.cli import agreement, assist, codebook, coding, exports, search, transcripts
 
-    for module in (transcripts, codebook, coding, assist, exports, agreement):
+    for module in (transcripts, codebook, coding, search, assist, exports, agreement):
         module.register(app)
 
 
