@@ -15,6 +15,11 @@ class ManyErrors(QualcodeError):
         super().__init__(errors[0] + more)
 
 
+class QualcodeNotice(UserWarning):
+    """Something the library repaired or noticed on its own (a file rolled forward
+    after an interrupted edit...): the CLI prints it as one 'note:' line."""
+
+
 def did_you_mean(name: str, known, n: int = 3) -> str:
     """' (did you mean X?)' for `name` among `known`: a case-insensitive match
     first (u07 -> U07), else the closest spellings; '' when nothing is close."""
