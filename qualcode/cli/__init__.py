@@ -41,9 +41,9 @@ def _options(version: bool = typer.Option(False, "--version", callback=_version,
 
 
 def _register() -> None:
-    from qualcode.cli import agreement, assist, codebook, coding, exports, search, transcripts
+    from qualcode.cli import agreement, assist, codebook, coding, exports, pseudonymise, search, transcripts
 
-    for module in (transcripts, codebook, coding, search, assist, exports, agreement):
+    for module in (transcripts, codebook, coding, search, assist, exports, agreement, pseudonymise):
         module.register(app)
 
 

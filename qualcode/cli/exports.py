@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from qualcode.cli.common import JsonOpt, ProjectOpt, console, err_console, open_project, print_json, table
+from qualcode.cli.common import (JsonOpt, ProjectOpt, PseudoOpt, console, err_console, open_project, print_json,
+                                 pseudonymiser, table)
 
 Names = Optional[list[str]]
 LevelOpt = Annotated[Optional[str], typer.Option("--level", help="family, leaf, all or a depth N (1 = top level).")]
@@ -64,7 +65,8 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
            agreement_only: Annotated[bool, typer.Option("--agreement-only", help="Only what every selected coder coded (after roll-up).")] = False,
            code: CodeOpt = None, out: OutOpt = None,
            cells: Annotated[str, typer.Option("--cells", help="With --by transcript: count or excerpts.")] = "count",
-           where: WhereOpt = None, project: ProjectOpt = None, json: JsonOpt = False):
+           where: WhereOpt = None, pseudonymise: PseudoOpt = None, project: ProjectOpt = None,
+           json: JsonOpt = False):
     """Theme matrix: codes (with roll-up) × values of an attribute, plus a total.
 
     Measures: coded segments; interviews where the code appears; people in them
@@ -84,7 +86,8 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
         if measure or agreement_only:
             raise QualcodeError("--measure and --agreement-only apply to theme matrices; "
                                 "the framework matrix (--by transcript) takes --cells count|excerpts")
-        return _framework(proj, codes, level or "family", coder, code, out, cells, json, where)
+        return _framework(proj, codes, level or "family", coder, code, out, cells, json,
+                          pseudonymiser(proj, pseudonymise), where)
     if cells != "count":
         raise QualcodeError("--cells applies to the framework matrix (--by transcript)")
     rows = _rows(codes, level or "all", code, proj.store)
@@ -159,7 +162,7 @@ def _show_theme(result, measure, transcripts, by, title, note):
                  numeric=len(columns), ids=list(frame.index))
 
 
-def _framework(proj, codes, level, coder, code, out, cells, as_json, where=None):
+def _framework(proj, codes, level, coder, code, out, cells, as_json, hook=None, where=None):
     """--by transcript: interviews × codes, counts or quotes."""
     from qualcode.errors import QualcodeError
     from qualcode.exports import frames
@@ -173,6 +176,8 @@ def _framework(proj, codes, level, coder, code, out, cells, as_json, where=None)
         raise QualcodeError(f"{out}: the framework matrix goes to {', '.join(FRAMEWORK_FORMATS)}")
     rows = _rows(codes, level, code, proj.store)
     excerpts = frames.codings_frame(proj.store, coders=coder)
+    if hook is not None:
+        excerpts = hook.frame(excerpts)
     transcripts = frames.transcripts_frame(proj.store)
     if coder:
         transcripts = transcripts[transcripts.index.isin(excerpts["transcript"])]
@@ -255,7 +260,7 @@ def excerpts(code: CodeOpt = None, coder: CoderOpt = None,
              flat: Annotated[bool, typer.Option("--flat", help="xlsx or md as a data table (one row per coding, every attribute) instead of a report.")] = False,
              out: OutOpt = None,
              outdir: Annotated[Path, typer.Option("--outdir", help="Folder of the default file, relative to the project.")] = Path("exports"),
-             project: ProjectOpt = None):
+             pseudonymise: PseudoOpt = None, project: ProjectOpt = None):
     """Coded excerpts: a report (Word, Markdown or Excel: a heading per code by
     hierarchy, quotes by actor type with their references: speaker, interview, actor
     type, structure) or, with --flat or as csv/json, the data table (code, quote,
@@ -278,10 +283,14 @@ def excerpts(code: CodeOpt = None, coder: CoderOpt = None,
         raise QualcodeError("--flat writes a data table: choose --format xlsx, md, csv or json")
     proj = open_project(project)
     frame = frames.excerpts_frame(proj.store, code=code, coders=coder, where=where)
+    hook = pseudonymiser(proj, pseudonymise)
+    if hook is not None:
+        frame = hook.frame(frame)
     if out is None:
         out = (outdir if outdir.is_absolute() else proj.root / outdir) / f"{default_name(coder, code, where)}.{fmt}"
     filters = [f"codage : {', '.join(coder) if coder else 'tous les codeurs'}",
-               *([f"codes : {', '.join(code)}"] if code else []), *(where or [])]
+               *([f"codes : {', '.join(code)}"] if code else []), *(where or []),
+               *(["pseudonymisé"] if hook is not None else [])]
     subtitle = (f"Projet {proj.root.name} — {' ; '.join(filters)} — {plural(len(frame), 'codage')}, "
                 f"{plural(frame['transcript'].nunique(), 'entretien')} — {date.today().isoformat()}")
     title = "Extraits codés"
