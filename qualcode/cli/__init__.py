@@ -25,9 +25,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from qualcode.cli import agreement, assist, codebook, coding, exports, transcripts
+    from qualcode.cli import agreement, assist, codebook, coding, exports, interop, transcripts
 
-    for module in (transcripts, codebook, coding, assist, exports, agreement):
+    for module in (transcripts, codebook, coding, assist, exports, agreement, interop):
         module.register(app)
 
 
