@@ -167,7 +167,10 @@ def export(fmt: Annotated[str, typer.Option("--format", help="yaml, md, docx or 
         atomic_write(out, lambda tmp: documents.write_docx(specs, Path(tmp), title=title))
     else:
         from qualcode.codebook.refi import write_qdc
+        from qualcode.interop.identity import ensure_guids
 
+        ensure_guids(proj)  # the GUIDs a .qdpx export gives the codes too
+        specs = proj.codes()
         out.parent.mkdir(parents=True, exist_ok=True)
         write_qdc(specs, out)
     console().print(f"wrote {out} ({len(specs)} codes)")

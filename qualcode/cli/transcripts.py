@@ -43,11 +43,13 @@ def import_cmd(
 ):
     """Import transcripts (.docx .odt .txt .md .vtt .srt), or a whole REFI-QDA project
     (.qdpx: sources, codebook, codings, coders, notes, attributes), as one transaction."""
-    qdpx = [p for p in paths or [] if str(p).lower().endswith(".qdpx")]
+    qdpx = [p for p in paths or [] if str(p).lower().endswith((".qdpx", ".qdc"))]
     if qdpx:
         from qualcode.cli.interop import import_qdpx
         from qualcode.errors import QualcodeError
 
+        if qdpx[0].lower().endswith(".qdc"):
+            raise QualcodeError(f"{qdpx[0]}: a REFI-QDA codebook; import it with 'qualcode codebook import'")
         if len(paths) > 1 or manifest or attr or interviewer or replace:
             raise QualcodeError(f"{qdpx[0]}: import a .qdpx on its own, without other files or options")
         return import_qdpx(Path(qdpx[0]), positions=positions, project=project)

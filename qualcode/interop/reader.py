@@ -133,6 +133,7 @@ class _Reader:
                 key = attribute_key(name)
                 self.variables[guid_key(el.get("guid"))] = key
                 self.bundle.variables.setdefault(key, el.get("guid"))
+                self.report.count("variables", "kept")
         for el in self.section("Notes"):
             guid = (el.get("guid") or "").strip()
             self.report.count("notes", "read")
