@@ -85,15 +85,17 @@ def apply(project, bundle: Bundle, the_plan: Plan, *, actor: str, action: str, p
         more = f" (and {len(the_plan.conflicts) - 1} more)" if len(the_plan.conflicts) > 1 else ""
         raise QualcodeError(f"{provenance.get('from', 'input')}: conflict: {the_plan.conflicts[0]}{more}; "
                             "nothing written")
+    from qualcode.codebook import filesync
+
     report = ApplyReport()
     store = project.store
-    with store.transaction():
+    with filesync.transaction(project) as pending:
         for name, guid in bundle.users.items():
             if name not in store.refi_ids("user"):
                 store.set_refi_id("user", name, guid)
                 report.count("users", "added")
         _sources(project, bundle, the_plan, report, actor, action, provenance)
-        pks, save = _codebook(project, bundle, the_plan, report, actor, action, provenance, codebook_name)
+        pks = _codebook(project, bundle, the_plan, report, actor, provenance, codebook_name, pending)
         _codings(project, bundle, the_plan, pks, report, actor, action, provenance)
         known = {guid_key(n["guid"]) for n in store.notes()}
         for note in bundle.notes:
@@ -107,7 +109,6 @@ def apply(project, bundle: Bundle, the_plan: Plan, *, actor: str, action: str, p
                 store.set_refi_id("variable", key, guid)
         store.record(actor, action, "project", None,
                      {**provenance, **{k: dict(v) for k, v in report.counts.items()}})
-        save()
     return report
 
 
@@ -156,7 +157,9 @@ def _memo(store, memo: Memo | None, kind: str, key: str, here: str, report, acto
         store.set_refi_id("note", f"{kind}:{key}", memo.guid, memo.name or None)
 
 
-def _codebook(project, bundle, the_plan, report, actor, action, provenance, codebook_name):
+def _codebook(project, bundle, the_plan, report, actor, provenance, codebook_name, pending) -> dict[str, int]:
+    """New codes into the store and the project's codebook file (staged in `pending`,
+    or a new file under codebooks/ when the project has none); their pks by bundle id."""
     from qualcode.codebook import operations, yamlfile
 
     store = project.store
@@ -172,8 +175,8 @@ def _codebook(project, bundle, the_plan, report, actor, action, provenance, code
         taken.add(new_id)
         pairs[spec.id] = new_id
         new_specs.append(_with_id(spec, new_id))
-    had_file = (path := operations.codebook_path(project)) is not None and path.exists()
-    save_file = operations.add_many(project, new_specs, actor=actor, action="code.add", source=provenance)
+    edit = operations.file_edit(project)
+    operations.add_many(project, new_specs, edit, actor=actor, source=provenance)
     report.count("codes", "added", len(new_specs))
     report.count("codes", "already here", len(diff.pairs))
     rows = {r["id"]: r for r in store.codes()}
@@ -187,20 +190,17 @@ def _codebook(project, bundle, the_plan, report, actor, action, provenance, code
         row = store.code(pairs[code_id])
         _memo(store, memo, "code", row["guid"] or row["id"], row["memo"], report, actor,
               lambda text, pk=row["pk"]: store.set_code_memo(pk, text))
-
-    def save() -> None:
-        if had_file:
-            save_file()
-        elif new_specs:
-            folder = project.root / "codebooks"
-            folder.mkdir(parents=True, exist_ok=True)
-            target, n = folder / f"{codebook_name}.yaml", 2
-            while target.exists():
-                target, n = folder / f"{codebook_name}-{n}.yaml", n + 1
-            yamlfile.dump_specs(project.codes(), target, name=bundle.name or codebook_name)
-            operations.remember_path(project, target)
-
-    return {their: rows[ours]["pk"] for their, ours in pairs.items()}, save
+    if edit.book is not None and edit.dirty:
+        pending.write(edit.path, yamlfile.dumps(edit.book), before=edit.source)
+    elif edit.book is None and new_specs:
+        folder = project.root / "codebooks"
+        folder.mkdir(parents=True, exist_ok=True)
+        target, n = folder / f"{codebook_name}.yaml", 2
+        while target.exists():
+            target, n = folder / f"{codebook_name}-{n}.yaml", n + 1
+        pending.write(target, yamlfile.dumps_specs(project.codes(), name=bundle.name or codebook_name))
+        operations.remember_path(project, target)
+    return {their: rows[ours]["pk"] for their, ours in pairs.items()}
 
 
 def _with_id(spec, new_id: str):
