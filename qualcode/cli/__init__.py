@@ -26,9 +26,10 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from qualcode.cli import agreement, assist, codebook, coding, exports, interop, search, transcripts
+    from qualcode.cli import (agreement, assist, codebook, coding, exports, interop, pseudonymise, search,
+                              transcripts)
 
-    for module in (transcripts, codebook, coding, search, assist, exports, agreement, interop):
+    for module in (transcripts, codebook, coding, search, assist, exports, agreement, pseudonymise, interop):
         module.register(app)
 
 
