@@ -13,3 +13,8 @@ class ManyErrors(QualcodeError):
         self.errors = errors
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(errors[0] + more)
+
+
+class QualcodeNotice(UserWarning):
+    """Something the library repaired or noticed on its own (a file rolled forward
+    after an interrupted edit...): the CLI prints it as one 'note:' line."""

@@ -126,4 +126,70 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (transcript_id, coder)
     );
     """,
+    # 3 (issue 16): pseudonymisation: detected candidates, their surface forms and
+    # decisions, the pseudonyms (entities), the allow-list and project list of names,
+    # candidates a re-import could not place, and project settings
+    """
+    CREATE TABLE pseudonym_entities (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        replacement TEXT NOT NULL,
+        gender TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE pseudonym_forms (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        surface TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        subtype TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'pending',
+        entity_id INTEGER REFERENCES pseudonym_entities(id),
+        lexical INTEGER NOT NULL DEFAULT 0,
+        score REAL NOT NULL DEFAULT 0,
+        reviewer TEXT,
+        reviewed_at TEXT
+    );
+    CREATE TABLE pseudonym_candidates (
+        id INTEGER PRIMARY KEY,
+        transcript_id TEXT NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        form_id INTEGER NOT NULL REFERENCES pseudonym_forms(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        source TEXT NOT NULL,
+        score REAL NOT NULL,
+        status TEXT NOT NULL DEFAULT 'form',
+        created_at TEXT NOT NULL,
+        UNIQUE (transcript_id, start, "end")
+    );
+    CREATE INDEX pseudonym_candidates_by_form ON pseudonym_candidates (form_id);
+    CREATE TABLE pseudonym_unplaced (
+        id INTEGER PRIMARY KEY,
+        transcript_id TEXT NOT NULL,
+        form_id INTEGER REFERENCES pseudonym_forms(id) ON DELETE CASCADE,
+        old_start INTEGER NOT NULL,
+        old_end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        unplaced_at TEXT NOT NULL
+    );
+    CREATE TABLE pseudonym_words (
+        list TEXT NOT NULL,
+        key TEXT NOT NULL,
+        surface TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT '',
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (list, key)
+    );
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_at TEXT NOT NULL
+    );
+    """,
 ]
