@@ -115,8 +115,9 @@ def main() -> None:
     step("agreement", "--coders", "coder-a", "coder-b", "--level", "family", "--unit", "segment")
     step("disagreements", "--coders", "coder-a", "coder-b", "--code", "recommandations",
          "--out", str(exports / "desaccords-recommandations.docx"))
+    step("report", "--html", str(exports / "rapport-html"))
     stamp()
-    print(f"\nDemo project: {DEMO}   exports: {exports}")
+    print(f"\nDemo project: {DEMO}   exports: {exports}   HTML report: {exports / 'rapport-html' / 'index.html'}")
     print("(`make demo` rebuilds demo/ each time; work added to it is moved aside, never deleted)")
 
 

@@ -46,6 +46,9 @@ def _register() -> None:
 
     for module in (transcripts, codebook, coding, search, assist, exports, agreement, pseudonymise, interop):
         module.register(app)
+    from qualcode.cli import report
+
+    report.register(app)  # the HTML report (issue 14)
 
 
 def _click_exceptions():
