@@ -13,3 +13,8 @@ class ManyErrors(QualcodeError):
         self.errors = errors
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(errors[0] + more)
+
+
+class StoreError(QualcodeError):
+    """The database refused or failed (locked, server gone, permission denied):
+    raised by `qualcode.store` for any driver error, with a one-line message."""

@@ -12,6 +12,14 @@ from qualcode.store.filters import like_prefix
 _FIELDS = ("label", "description", "include", "exclude", "example", "color", "guid")
 
 
+def _code_params(spec, position: int) -> dict:
+    return {"id": spec.id, "position": position, "label": spec.label,
+            "description": spec.description or "", "include": spec.include or "",
+            "exclude": spec.exclude or "", "example": spec.example or "",
+            "keywords": json.dumps(list(spec.keywords), ensure_ascii=False),
+            "color": spec.color, "family": int(bool(spec.family)), "guid": spec.guid}
+
+
 class CodebookSQL:
     def codes(self) -> list[dict]:
         rows = self._all("SELECT * FROM codes ORDER BY position, id")
@@ -21,49 +29,43 @@ class CodebookSQL:
         return rows
 
     def code(self, code_id: str) -> dict | None:
-        row = self._one("SELECT * FROM codes WHERE id = ?", (code_id,))
+        row = self._one("SELECT * FROM codes WHERE id = :id", {"id": code_id})
         if row:
             row["keywords"] = json.loads(row["keywords"])
             row["family"] = bool(row["family"])
         return row
 
     def insert_code(self, spec, position: int) -> int:
-        cur = self.conn.execute(
+        return self._exec(
             """INSERT INTO codes (id, position, label, description, include, exclude, example,
                                   keywords, color, family, guid)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk""",
-            (spec.id, position, spec.label, spec.description or "", spec.include or "",
-             spec.exclude or "", spec.example or "",
-             json.dumps(list(spec.keywords), ensure_ascii=False),
-             spec.color, int(bool(spec.family)), spec.guid),
-        )
-        return cur.fetchone()[0]
+               VALUES (:id, :position, :label, :description, :include, :exclude, :example,
+                       :keywords, :color, :family, :guid) RETURNING pk""",
+            _code_params(spec, position),
+        ).scalar()
 
     def update_code(self, pk: int, spec, position: int) -> None:
-        self.conn.execute(
-            """UPDATE codes SET id = ?, position = ?, label = ?, description = ?, include = ?,
-                   exclude = ?, example = ?, keywords = ?, color = ?, family = ?,
-                   guid = COALESCE(?, guid)
-               WHERE pk = ?""",
-            (spec.id, position, spec.label, spec.description or "", spec.include or "",
-             spec.exclude or "", spec.example or "",
-             json.dumps(list(spec.keywords), ensure_ascii=False),
-             spec.color, int(bool(spec.family)), spec.guid, pk),
+        self._exec(
+            """UPDATE codes SET id = :id, position = :position, label = :label,
+                   description = :description, include = :include, exclude = :exclude,
+                   example = :example, keywords = :keywords, color = :color, family = :family,
+                   guid = COALESCE(:guid, guid)
+               WHERE pk = :pk""",
+            {**_code_params(spec, position), "pk": pk},
         )
 
     def rename_code_tree(self, old_id: str, new_id: str) -> int:
         """Rewrite the id of a code and of all its descendants; returns rows changed."""
-        cur = self.conn.execute(
-            "UPDATE codes SET id = ? || substr(id, ?) WHERE id = ? OR id LIKE ? ESCAPE '\\'",
-            (new_id, len(old_id) + 1, old_id, like_prefix(old_id)),
-        )
-        return cur.rowcount
+        return self._exec(
+            "UPDATE codes SET id = :new || substr(id, :cut) WHERE id = :old OR id LIKE :below ESCAPE '\\'",
+            {"new": new_id, "cut": len(old_id) + 1, "old": old_id, "below": like_prefix(old_id)},
+        ).rowcount
 
     def set_code_memo(self, pk: int, memo: str) -> None:
-        self.conn.execute("UPDATE codes SET memo = ? WHERE pk = ?", (memo, pk))
+        self._exec("UPDATE codes SET memo = :memo WHERE pk = :pk", {"memo": memo, "pk": pk})
 
     def delete_code(self, pk: int) -> None:
-        self.conn.execute("DELETE FROM codes WHERE pk = ?", (pk,))
+        self._exec("DELETE FROM codes WHERE pk = :pk", {"pk": pk})
 
     def coding_counts(self) -> list[dict]:
         """Codings per code and coder, and distinct transcripts, for `codebook show`."""

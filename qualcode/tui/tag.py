@@ -10,7 +10,6 @@ quitting or a crash loses nothing already done.
 from __future__ import annotations
 
 import bisect
-import sqlite3
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -290,10 +289,8 @@ class TagApp(CodingActions, App):
         """Run one library call; its errors become notifications. Returns (ok, result)."""
         try:
             return True, fn(*args, **kwargs)
-        except QualcodeError as exc:
+        except QualcodeError as exc:  # StoreError too: database locked, server gone, refused
             self.report(str(exc))
-        except sqlite3.Error as exc:
-            self.report(f"database error: {exc}")
         return False, None
 
     def reload(self) -> None:
