@@ -31,6 +31,7 @@ from qualcode.store.audit import AuditSQL
 from qualcode.store.base import StoreBase, one_line
 from qualcode.store.codebook import CodebookSQL
 from qualcode.store.codings import CodingSQL
+from qualcode.store.copy import CopySQL
 from qualcode.store.marks import MarkSQL
 from qualcode.store.migrate import SCHEMA_VERSION, Migrator
 from qualcode.store.transcripts import TranscriptSQL
@@ -42,18 +43,20 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class Store(StoreBase, Migrator, TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL, AssistSQL, MarkSQL):
+class Store(StoreBase, Migrator, TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL, AssistSQL, MarkSQL,
+            CopySQL):
     """A connection to one project database: a path (SQLite) or a
     ``postgresql://`` URL."""
 
-    def __init__(self, target: str | Path, *, create: bool = False):
+    def __init__(self, target: str | Path, *, create: bool = False, migrate: bool = True):
         is_url = isinstance(target, str) and "://" in target
         if not is_url and not create and not Path(target).exists():
             raise QualcodeError(f"{target}: no qualcode database here")
         self.conn = None
         try:
             self._connect(target)
-            self.migrate()
+            if migrate:
+                self.migrate()
         except Exception as exc:
             if self.conn is not None:
                 self.close()

@@ -33,8 +33,12 @@ def _statement(sql: str, expanding: tuple = ()) -> sa.TextClause:
     return stmt
 
 
-def _expanding(params) -> tuple:
-    return tuple(k for k, v in params.items() if isinstance(v, (list, tuple))) if params else ()
+def _expanding(params: dict) -> tuple:
+    """Names of the list/tuple parameters (IN :name); () in the common case, fast."""
+    for value in params.values():
+        if type(value) in (list, tuple):
+            return tuple(k for k, v in params.items() if isinstance(v, (list, tuple)))
+    return ()
 
 
 class Outcome:
@@ -168,7 +172,7 @@ class StoreBase:
 
     def _run(self, sql: str, params, take):
         try:
-            expanding = _expanding(params) if isinstance(params, dict) else ()
+            expanding = _expanding(params) if type(params) is dict else ()
             result = self.conn.execute(_statement(sql, expanding), params or {})
             return take(result)
         except exc.DBAPIError as error:

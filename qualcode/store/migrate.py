@@ -15,12 +15,16 @@ _LOCK = 0x7175616C  # PostgreSQL advisory lock: one migrating process at a time
 class Migrator:
     """Mixed into `Store`: schema version and forward migrations."""
 
-    def schema_version(self) -> int:
+    def table_names(self) -> list[str]:
         try:
-            has_meta = sa.inspect(self.conn).has_table("meta")
+            return sa.inspect(self.conn).get_table_names()
+        except exc.DBAPIError as error:
+            raise self._error(error) from None
         finally:
             self._end_read()
-        if not has_meta:
+
+    def schema_version(self) -> int:
+        if "meta" not in self.table_names():
             return 0
         return int(self._scalar("SELECT value FROM meta WHERE key = 'schema_version'") or 0)
 
