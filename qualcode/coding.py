@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from qualcode.codebook.operations import require_code
 from qualcode.errors import QualcodeError
-from qualcode.text import find_quote
+from qualcode.text import find_quote, nfc
 
 
 def resolve_span(project, transcript_id: str, *, segment: int | None = None, quote: str | None = None,
@@ -89,6 +89,7 @@ def add(project, transcript_id: str, code_id: str, coder: str, start: int, end: 
     store = project.store
     if not coder or not coder.strip():
         raise QualcodeError("a coding needs a coder name (--coder)")
+    coder, memo = nfc(coder), nfc(memo)
     with store.transaction():
         text = project.transcript(transcript_id)["text"]
         if not 0 <= start < end <= len(text):

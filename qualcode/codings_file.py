@@ -11,7 +11,9 @@ than by raw offsets, so people can read, diff and fix them.
         occurrence: 2        # only when the quote appears more than once
         memo: optional note
 
-Quotes match tolerantly (case, typographic apostrophes, white space).
+Quotes match tolerantly (case, typographic apostrophes, white space, NFD/NFC);
+memos and coder names are stored in NFC like the transcripts. The YAML is read
+through `qualcode.yamlsafe` (no aliases, bounded strings and depth).
 Importing is one transaction; any quote or code that cannot be placed is
 reported with its file and line, and nothing is written.
 """
@@ -20,8 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qualcode import yamlsafe
 from qualcode.errors import ManyErrors, QualcodeError
-from qualcode.text import find_quote
+from qualcode.text import find_quote, nfc
 
 
 class CodingsInvalid(ManyErrors):
@@ -50,22 +53,38 @@ def expand(paths) -> list[Path]:
 
 
 def _parse(path: Path):
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.error import YAMLError
 
     try:
-        data = YAML().load(path.read_text(encoding="utf-8"))
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise CodingsInvalid([f"{path}:{mark.line + 1 if mark else 1}: bad YAML: {exc.problem}"]) from None
+        data = yamlsafe.make().load(path.read_text(encoding="utf-8"))
+    except YAMLError as exc:
+        line, problem = yamlsafe.problem(exc)
+        raise CodingsInvalid([f"{path}:{line}: bad YAML: {problem}"]) from None
     except UnicodeDecodeError as exc:
         raise CodingsInvalid([f"{path}: not UTF-8 (byte {exc.start})"]) from None
+    except OSError as exc:
+        raise CodingsInvalid([f"{path}: cannot read ({exc.strerror})"]) from None
     if not isinstance(data, dict) or not data.get("coder") or not data.get("transcript"):
         raise CodingsInvalid([f"{path}:1: a codings file needs 'coder', 'transcript' and 'codings'"])
+    for key in ("coder", "transcript"):
+        value = data[key]
+        if not isinstance(value, (str, int)) or isinstance(value, bool) or len(str(value)) > yamlsafe.MAX_NAME:
+            line = data.lc.value(key)[0] + 1 if hasattr(data, "lc") else 1
+            raise CodingsInvalid([f"{path}:{line}: '{key}' must be a name of at most "
+                                  f"{yamlsafe.MAX_NAME} characters"])
     entries = data.get("codings") or []
     if not isinstance(entries, list):
         raise CodingsInvalid([f"{path}:1: 'codings' must be a list"])
     return data, entries
+
+
+def _occurrence(value) -> int | None:
+    """A whole number ≥ 1 (None when absent); anything else raises ValueError."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(value)
+    return value
 
 
 def plan(project, paths) -> tuple[list[dict], list[str], int]:
@@ -93,26 +112,33 @@ def plan(project, paths) -> tuple[list[dict], list[str], int]:
             if not isinstance(entry, dict) or not entry.get("code") or not entry.get("quote"):
                 errors.append(f"{where}: each coding needs 'code' and 'quote'")
                 continue
+            if not all(isinstance(entry.get(k), (str, int, float, type(None))) for k in ("code", "quote", "memo")):
+                errors.append(f"{where}: 'code', 'quote' and 'memo' must be text")
+                continue
             code = str(entry["code"])
             if code not in known_codes:
-                errors.append(f"{where}: unknown code '{code}'")
+                errors.append(f"{where}: unknown code '{code[:80]}'")
+                continue
+            try:
+                occurrence = _occurrence(entry.get("occurrence"))
+            except ValueError:
+                errors.append(f"{where}: 'occurrence' must be a whole number ≥ 1, not {entry['occurrence']!r:.40}")
                 continue
             quote = str(entry["quote"])
             spans = find_quote(texts[tid], quote)
-            occurrence = entry.get("occurrence")
             if not spans:
                 errors.append(f"{where}: quote not found in {tid}: «{quote[:70]}»")
                 continue
             if occurrence is None and len(spans) > 1:
                 errors.append(f"{where}: quote occurs {len(spans)} times in {tid}; add 'occurrence: K'")
                 continue
-            k = int(occurrence or 1)
+            k = occurrence or 1
             if not 1 <= k <= len(spans):
                 errors.append(f"{where}: quote occurs {len(spans)} time(s) in {tid}, not {k}")
                 continue
             start, end = spans[k - 1]
-            codings.append({"transcript": tid, "code": code, "coder": str(data["coder"]),
-                            "start": start, "end": end, "memo": str(entry.get("memo") or ""),
+            codings.append({"transcript": tid, "code": code, "coder": nfc(str(data["coder"])),
+                            "start": start, "end": end, "memo": nfc(str(entry.get("memo") or "")),
                             "where": where})
     return codings, errors, len(files)
 

@@ -18,3 +18,8 @@ class ManyErrors(QualcodeError):
 class StoreError(QualcodeError):
     """The database refused or failed (locked, server gone, permission denied):
     raised by `qualcode.store` for any driver error, with a one-line message."""
+
+
+class QualcodeNotice(UserWarning):
+    """Something the library repaired or noticed on its own (a file rolled forward
+    after an interrupted edit...): the CLI prints it as one 'note:' line."""

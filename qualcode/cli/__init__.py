@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import typer
 
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, QualcodeNotice
 
 app = typer.Typer(
     name="qualcode",
@@ -25,9 +26,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from qualcode.cli import agreement, assist, codebook, coding, exports, transcripts
+    from qualcode.cli import agreement, assist, codebook, coding, exports, search, transcripts
 
-    for module in (transcripts, codebook, coding, assist, exports, agreement):
+    for module in (transcripts, codebook, coding, search, assist, exports, agreement):
         module.register(app)
 
 
@@ -51,6 +52,21 @@ def _click_exceptions():
 
 
 def main(argv: list[str] | None = None) -> int:
+    with warnings.catch_warnings():
+        default = warnings.showwarning
+
+        def show(message, category, *args, **kwargs):
+            if issubclass(category, QualcodeNotice):
+                print(f"qualcode: note: {message}", file=sys.stderr)
+            else:
+                default(message, category, *args, **kwargs)
+
+        warnings.showwarning = show
+        warnings.simplefilter("always", QualcodeNotice)
+        return _run(argv)
+
+
+def _run(argv: list[str] | None) -> int:
     exits, aborts, errors = _click_exceptions()
     try:
         # with standalone_mode=False, an Exit raised by a command (typer.Exit(1))

@@ -178,7 +178,7 @@ def import_refi(file: Path,
                 force: Annotated[bool, typer.Option(help="Replace codes that have codings.")] = False,
                 project: ProjectOpt = None, by: ByOpt = None):
     """Import the codebook of a REFI-QDA .qdc or .qdpx file (NVivo, ATLAS.ti, MAXQDA...)."""
-    from qualcode.codebook import operations, yamlfile
+    from qualcode.codebook import operations
     from qualcode.codebook.refi import read_codebook
 
     proj = open_project(project)
@@ -186,8 +186,7 @@ def import_refi(file: Path,
     for warning in refi.warnings:
         typer.echo(f"warning: {file.name}: {warning}", err=True)
     out = out or proj.root / "codebooks" / f"{file.stem}.yaml"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    yamlfile.dump_specs(refi.codes, out, name=refi.origin or file.stem)
-    report = operations.load(proj, out, force=force, actor=_actor(by))
+    report = operations.import_specs(proj, refi.codes, out, name=refi.origin or file.stem, force=force,
+                                     actor=_actor(by))
     console().print(f"{file}: {len(refi.codes)} codes imported into {out} "
                     f"({len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} removed)")

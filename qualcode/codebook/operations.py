@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from qualcode.codebook import yamlfile
+from qualcode.codebook import filesync, yamlfile
 from qualcode.codebook.model import SLUG_RE, CodeSpec, is_descendant_or_self
 from qualcode.errors import QualcodeError
 
@@ -58,8 +58,24 @@ def _remember_path(project, path: Path) -> None:
 def load(project, path, *, force: bool = False, actor: str) -> LoadReport:
     """Sync the codebook file into the project. A code missing from the file that
     still has codings is refused (listing them) unless `force`."""
-    book = yamlfile.read(path)
-    return sync_specs(project, book.codes, force=force, actor=actor, source=Path(path))
+    with filesync.transaction(project):  # a file that fell behind is rolled forward first
+        book = yamlfile.read(path)
+        report = sync_specs(project, book.codes, force=force, actor=actor, source=Path(path))
+        filesync.remember(project, book.source, None)
+    return report
+
+
+def import_specs(project, specs: list[CodeSpec], path: Path, *, name: str, force: bool = False,
+                 actor: str) -> LoadReport:
+    """Write `specs` as a fresh codebook file at `path` and load it, as one change:
+    the file appears only if the load commits."""
+    text = yamlfile.dumps_specs(specs, name=name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    specs = yamlfile.parse(text, path).codes  # checked as `load` checks a file
+    with filesync.transaction(project) as pending:
+        report = sync_specs(project, specs, force=force, actor=actor, source=path)
+        pending.write(path, text)
+    return report
 
 
 def sync_specs(project, specs: list[CodeSpec], *, force: bool, actor: str, source: Path | None) -> LoadReport:
@@ -157,6 +173,8 @@ class _FileEdit:
     def __init__(self, project):
         self.path = codebook_path(project)
         self.book = yamlfile.read(self.path) if self.path and self.path.exists() else None
+        self.source = self.book.source if self.book is not None else None
+        self.dirty = False
         if self.book is not None:
             yamlfile.hoist_comments(self.book.entries)
 
@@ -169,8 +187,8 @@ class _FileEdit:
         return None
 
     def save(self) -> None:
-        if self.book is not None:
-            yamlfile.write(self.book)
+        """Mark the file for writing back: `filesync.editing` writes it after the COMMIT."""
+        self.dirty = self.book is not None
 
     def remove_tree(self, code_id: str) -> list:
         """Take a code and its descendants out of the file (comments stay in place)."""
@@ -220,8 +238,7 @@ def _send_last(store, code_id: str) -> None:
 
 def add(project, spec: CodeSpec, *, actor: str) -> None:
     store = project.store
-    edit = _FileEdit(project)
-    with store.transaction():
+    with filesync.editing(project, _FileEdit) as edit:
         _check_new_id(store, spec.id)
         _check_spec(spec)
         rows = store.codes()
@@ -241,8 +258,7 @@ def add(project, spec: CodeSpec, *, actor: str) -> None:
 def rename(project, code_id: str, new_id: str | None = None, *, label: str | None = None, actor: str) -> str:
     """Change a code's slug (keeping its parent) and/or its label."""
     store = project.store
-    edit = _FileEdit(project)
-    with store.transaction():
+    with filesync.editing(project, _FileEdit) as edit:
         row = require_code(store, code_id)
         target = code_id
         if new_id:
@@ -280,8 +296,7 @@ def _retarget(store, edit: _FileEdit, old: str, new: str) -> None:
 
 def move(project, code_id: str, new_parent: str | None, *, actor: str) -> str:
     store = project.store
-    edit = _FileEdit(project)
-    with store.transaction():
+    with filesync.editing(project, _FileEdit) as edit:
         require_code(store, code_id)
         if new_parent is not None:
             require_code(store, new_parent)
@@ -306,8 +321,7 @@ def merge(project, source: str, target: str, *, actor: str) -> int:
     """Move every coding of `source` onto `target`, move `source`'s children under
     `target`, then delete `source`. Returns the number of codings moved."""
     store = project.store
-    edit = _FileEdit(project)
-    with store.transaction():
+    with filesync.editing(project, _FileEdit) as edit:
         src = require_code(store, source)
         dst = require_code(store, target)
         if is_descendant_or_self(target, source):
@@ -339,8 +353,7 @@ def delete(project, code_id: str, *, force: bool = False, actor: str) -> int:
     """Delete a code and its descendants; refused when codings exist unless
     `force`, which deletes them (each recorded with its quote in the audit)."""
     store = project.store
-    edit = _FileEdit(project)
-    with store.transaction():
+    with filesync.editing(project, _FileEdit) as edit:
         require_code(store, code_id)
         codings = store.codings(code=code_id)
         if codings and not force:

@@ -3,9 +3,7 @@ file:line:column), convert to `CodeSpec`s, and write changes back keeping the
 file's comments and order (ruamel.yaml round-trip mode)."""
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +25,7 @@ class CodebookFile:
     path: Path
     document: object  # ruamel CommentedMap
     codes: list[CodeSpec]
+    source: str | None = None  # the text it was read from
 
     @property
     def entries(self):
@@ -34,9 +33,9 @@ class CodebookFile:
 
 
 def _yaml():
-    from ruamel.yaml import YAML
+    from qualcode import yamlsafe
 
-    yaml = YAML()
+    yaml = yamlsafe.make()  # no aliases, no tags, bounded depth and strings
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -52,6 +51,11 @@ def read(path: str | Path) -> CodebookFile:
         raise QualcodeError(f"{path}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError as exc:
         raise QualcodeError(f"{path}: not UTF-8 (byte {exc.start})") from None
+    return parse(source, path)
+
+
+def parse(source: str, path: Path) -> CodebookFile:
+    """Parse and validate the text of a codebook file named `path`."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
@@ -70,7 +74,7 @@ def read(path: str | Path) -> CodebookFile:
     codes, errors = _validate(document, path)
     if errors:
         raise CodebookInvalid(errors)
-    return CodebookFile(path, document, codes)
+    return CodebookFile(path, document, codes, source)
 
 
 def validate(path: str | Path) -> list[str]:
@@ -274,26 +278,37 @@ def remove_entry(entries, index: int):
     return entry
 
 
+def dumps(book: CodebookFile) -> str:
+    """The file text of a (possibly edited) codebook document."""
+    import io
+
+    out = io.StringIO()
+    _yaml().dump(book.document, out)
+    return out.getvalue()
+
+
 def write(book: CodebookFile, path: Path | None = None) -> None:
-    """Write atomically: a temporary file in the same folder, then rename."""
-    target = Path(path or book.path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            _yaml().dump(book.document, handle)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write atomically: a synced temporary file in the same folder, then rename."""
+    from qualcode.exports.files import atomic_write
+
+    text = dumps(book)
+    atomic_write(Path(path or book.path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
-def dump_specs(specs: list[CodeSpec], path: Path, *, name: str = "Codebook") -> None:
-    """A fresh YAML file from specs (export, or a codebook imported from REFI-QDA)."""
+def dumps_specs(specs: list[CodeSpec], *, name: str = "Codebook") -> str:
+    """The text of a fresh YAML file from specs (export, or a codebook imported from REFI-QDA)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     document = CommentedMap()
     document["name"] = name
     document["version"] = 1
     document["codes"] = CommentedSeq([entry_for(s) for s in specs])
-    write(CodebookFile(path, document, specs), path)
+    return dumps(CodebookFile(Path(), document, specs))
+
+
+def dump_specs(specs: list[CodeSpec], path: Path, *, name: str = "Codebook") -> None:
+    """A fresh YAML file from specs, written atomically."""
+    from qualcode.exports.files import atomic_write
+
+    text = dumps_specs(specs, name=name)
+    atomic_write(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

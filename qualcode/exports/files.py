@@ -38,14 +38,19 @@ def atomic_write(path: str | Path, write_fn: Callable[[Path], Any]) -> Path:
     tmp = Path(name)
     try:
         write_fn(tmp)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
+        fsync_file(tmp)
         os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a written file to the disk (before it is renamed over its target)."""
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
 
 
 def _umask() -> int:

@@ -1,22 +1,28 @@
-"""Bytes to text: UTF-8/UTF-16 with BOM, then cp1252, then latin-1; binary refused."""
+"""Bytes to text: UTF-8/UTF-16 with BOM, then cp1252, then latin-1; anything that
+is not plausibly text (NUL bytes, control characters, letters missing) refused."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from qualcode.errors import QualcodeError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # not \t \n \v \f \r
+_NOT_PLAIN = re.compile(r"[^ -~\t\n\v\f\r]")
 
 
 def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
     """Return (text, encoding name). Refuse binary data with a clear message."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "utf-16"
+            return _checked(data.decode("utf-16"), path, "UTF-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise QualcodeError(f"{path}: invalid UTF-16 at byte {exc.start}") from None
-    if b"\x00" in data[:8192]:
-        raise QualcodeError(f"{path}: binary file, not text")
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise QualcodeError(f"{path}: binary file, not text (NUL byte at offset {nul})")
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        return _checked(data.decode("utf-8-sig"), path, "UTF-8"), "utf-8"
     except UnicodeDecodeError as exc:
         first_bad = exc.start
     for encoding in ("cp1252", "latin-1"):
@@ -24,12 +30,32 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if _looks_like_text(text):
+        if _looks_like_text(text) and _mostly_plain(text):
             return text, encoding
-    raise QualcodeError(f"{path}: not UTF-8 (byte {first_bad}) and not readable as cp1252 text")
+    raise QualcodeError(f"{path}: not text: not UTF-8 (byte {first_bad}) and not readable as "
+                        "cp1252 text; save it as UTF-8 text, .docx or .odt")
+
+
+def _checked(text: str, path: Path, name: str) -> str:
+    if not _looks_like_text(text):
+        bad = _CONTROL.search(text).start()
+        raise QualcodeError(f"{path}: binary file, not text (control characters in the {name} text, "
+                            f"the first at character {bad})")
+    return text
 
 
 def _looks_like_text(text: str) -> bool:
-    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
-    controls += sum(1 for c in text if 0x80 <= ord(c) <= 0x9F)
-    return controls <= max(2, len(text) // 1000)
+    """Few control characters: at most 2, or one in a thousand."""
+    limit = max(2, len(text) // 1000)
+    for count, _ in enumerate(_CONTROL.finditer(text), start=1):
+        if count > limit:
+            return False
+    return True
+
+
+def _mostly_plain(text: str) -> bool:
+    """A single-byte decoding is believable when most characters are ASCII letters,
+    digits, spaces or punctuation (French in cp1252 has a few accents per line;
+    random bytes or another script's encoding do not)."""
+    sample = text[:200_000]
+    return len(_NOT_PLAIN.findall(sample)) <= 0.25 * len(sample)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from qualcode.errors import QualcodeError
 
+MAX_VALUE = 2000  # characters in one attribute value or title
 CANONICAL = ("id", "title", "actor_type", "structure", "people", "date", "mode", "interviewer")
 
 _SYNONYMS = {
@@ -50,6 +51,8 @@ def normalize_value(key: str, value, where: str) -> str:
     if isinstance(value, (date, datetime)):
         value = value.strftime("%Y-%m-%d")
     text = unicodedata.normalize("NFC", str(value).strip())
+    if len(text) > MAX_VALUE:
+        raise QualcodeError(f"{where}: the value of '{key}' has {len(text)} characters (limit {MAX_VALUE})")
     if key == "people" and text:
         if not text.isdigit() or int(text) < 1:
             raise QualcodeError(f"{where}: 'people' must be a whole number ≥ 1, not '{text}'")

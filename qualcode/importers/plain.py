@@ -35,16 +35,15 @@ def split_front_matter(text: str, path: Path) -> tuple[dict[str, str], str]:
     if end == -1:
         raise QualcodeError(f"{path}:1: front matter opened with '---' is never closed")
     block = text[4:end]
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    from qualcode import yamlsafe
+
     try:
-        data = YAML(typ="safe").load(block) or {}
+        data = yamlsafe.make("safe").load(block) or {}
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise QualcodeError(f"{path}:{line}: bad YAML front matter: {problem}") from None
+        line, problem = yamlsafe.problem(exc)
+        raise QualcodeError(f"{path}:{line + 1}: bad YAML front matter: {problem}") from None
     if not isinstance(data, dict):
         raise QualcodeError(f"{path}:2: front matter must be 'key: value' lines")
     rest = text[end + 4:]

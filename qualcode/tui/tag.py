@@ -19,7 +19,7 @@ from textual.widgets import Footer, Static
 
 from qualcode.errors import QualcodeError
 from qualcode.tui.actions import CodingActions
-from qualcode.tui.textnav import sentence_at, word_left, word_right
+from qualcode.textnav import sentence_at, word_left, word_right
 from qualcode.tui.widgets import (CodePicker, HelpScreen, TurnBlock, TurnList, clip,
                                   code_color, turn_body, turn_margin)
 

@@ -7,7 +7,7 @@ import pytest
 from qualcode import coding as ops
 from qualcode.errors import QualcodeError
 from qualcode.tui.tag import TagApp, run_tag
-from qualcode.tui.textnav import sentence_at, sentences
+from qualcode.textnav import sentence_at, sentences
 from qualcode.tui.widgets import CodePicker, HelpScreen, MemoEditor
 
 TRANSCRIPT = """\

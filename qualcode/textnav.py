@@ -1,5 +1,5 @@
 """Moving through text by word and sentence: pure functions over the stored
-text and [start, end) offsets, used by the coding screen."""
+text and [start, end) offsets, used by the coding screen and by `qualcode search --unit sentence`."""
 from __future__ import annotations
 
 import re
