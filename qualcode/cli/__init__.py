@@ -26,9 +26,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from qualcode.cli import agreement, assist, codebook, coding, exports, search, transcripts
+    from qualcode.cli import agreement, assist, codebook, coding, exports, pseudonymise, search, transcripts
 
-    for module in (transcripts, codebook, coding, search, assist, exports, agreement):
+    for module in (transcripts, codebook, coding, search, assist, exports, agreement, pseudonymise):
         module.register(app)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from qualcode.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json, table
+from qualcode.cli.common import JsonOpt, ProjectOpt, PseudoOpt, console, open_project, print_json, pseudonymiser, table
 
 CoderOpt = Annotated[str, typer.Option("--coder", "-c", help="Coder name (recorded with each coding).")]
 SegmentOpt = Annotated[Optional[int], typer.Option("--segment", "-s", help="Turn number (see 'qualcode show').")]
@@ -94,7 +94,7 @@ def codings_list(ctx: typer.Context,
                  coder: Annotated[Optional[str], typer.Option("--coder", "-c")] = None,
                  actor_type: Annotated[Optional[str], typer.Option("--actor-type", help="Transcripts with this actor_type.")] = None,
                  detached: Annotated[bool, typer.Option("--detached", help="Codings a --replace import could not place.")] = False,
-                 project: ProjectOpt = None, json: JsonOpt = False):
+                 pseudonymise: PseudoOpt = None, project: ProjectOpt = None, json: JsonOpt = False):
     """List codings with filters."""
     if ctx.invoked_subcommand:
         return
@@ -117,6 +117,9 @@ def codings_list(ctx: typer.Context,
     texts: dict[str, str] = {}
     views = [ops.coding_view(proj, r, texts.setdefault(r["transcript"], proj.store.transcript(r["transcript"])["text"]))
              for r in rows]
+    hook = pseudonymiser(proj, pseudonymise)
+    for v in views if hook is not None else []:
+        v["quote"], v["memo"] = hook.span(v["transcript"], v["start"], v["end"]), hook.string(v["memo"])
     if json:
         print_json([{k: v[k] for k in ("id", "transcript", "code", "coder", "start", "end", "quote",
                                         "memo", "time", "origin", "provenance")} for v in views])
@@ -147,12 +150,14 @@ def codings_import(files: Annotated[list[Path], typer.Argument(help="Codings fil
 def codings_export(out: Annotated[Path, typer.Option(help="Folder to write CODER/TRANSCRIPT.yaml into.")] = Path("exports/codings"),
                    coder: Annotated[Optional[list[str]], typer.Option("--coder", "-c")] = None,
                    transcript: Annotated[Optional[list[str]], typer.Option("--transcript", "-t")] = None,
-                   project: ProjectOpt = None):
-    """Write codings as reviewable YAML files anchored by quote."""
+                   pseudonymise: PseudoOpt = None, project: ProjectOpt = None):
+    """Write codings as reviewable YAML files anchored by quote (pseudonymised
+    quotes no longer anchor in this project: they are for sharing)."""
     from qualcode import codings_file
 
     proj = open_project(project)
-    written = codings_file.export(proj, out, coders=coder, transcripts=transcript)
+    written = codings_file.export(proj, out, coders=coder, transcripts=transcript,
+                                  pseudonymiser=pseudonymiser(proj, pseudonymise))
     console().print(f"wrote {len(written)} files under {out}")
 
 

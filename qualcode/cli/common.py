@@ -14,6 +14,17 @@ ProjectOpt = Annotated[
     typer.Option("--project", "-p", help="Project folder (default: found by walking up from here)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+PseudoOpt = Annotated[Optional[bool], typer.Option(
+    "--pseudonymise/--no-pseudonymise",
+    help="Replace accepted names, places and contacts by their pseudonyms (default: the project's "
+         "exports.pseudonymise setting).")]
+
+
+def pseudonymiser(proj, flag: bool | None):
+    """The hook outgoing text passes through, or None (see qualcode.pseudonymise.apply)."""
+    from qualcode.pseudonymise.apply import for_output
+
+    return for_output(proj, flag)
 
 
 def open_project(path: Path | None):

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from qualcode.cli.common import JsonOpt, ProjectOpt, console, err_console, open_project, print_json, table
+from qualcode.cli.common import (JsonOpt, ProjectOpt, PseudoOpt, console, err_console, open_project, print_json,
+                                 pseudonymiser, table)
 
 Names = Optional[list[str]]
 LevelOpt = Annotated[Optional[str], typer.Option("--level", help="family, leaf, all or a depth N (1 = top level).")]
@@ -63,7 +64,7 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
            agreement_only: Annotated[bool, typer.Option("--agreement-only", help="Only what every selected coder coded (after roll-up).")] = False,
            code: CodeOpt = None, out: OutOpt = None,
            cells: Annotated[str, typer.Option("--cells", help="With --by transcript: count or excerpts.")] = "count",
-           project: ProjectOpt = None, json: JsonOpt = False):
+           pseudonymise: PseudoOpt = None, project: ProjectOpt = None, json: JsonOpt = False):
     """Theme matrix: codes (with roll-up) × values of an attribute, plus a total.
 
     Measures: coded segments; interviews where the code appears; people in them
@@ -83,7 +84,8 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
         if measure or agreement_only:
             raise QualcodeError("--measure and --agreement-only apply to theme matrices; "
                                 "the framework matrix (--by transcript) takes --cells count|excerpts")
-        return _framework(proj, codes, level or "family", coder, code, out, cells, json)
+        return _framework(proj, codes, level or "family", coder, code, out, cells, json,
+                          pseudonymiser(proj, pseudonymise))
     if cells != "count":
         raise QualcodeError("--cells applies to the framework matrix (--by transcript)")
     rows = _rows(codes, level or "all", code, proj.store)
@@ -157,7 +159,7 @@ def _show_theme(result, measure, transcripts, by, title, note):
                  numeric=len(columns), ids=list(frame.index))
 
 
-def _framework(proj, codes, level, coder, code, out, cells, as_json):
+def _framework(proj, codes, level, coder, code, out, cells, as_json, hook=None):
     """--by transcript: interviews × codes, counts or quotes."""
     from qualcode.errors import QualcodeError
     from qualcode.exports import frames
@@ -171,6 +173,8 @@ def _framework(proj, codes, level, coder, code, out, cells, as_json):
         raise QualcodeError(f"{out}: the framework matrix goes to {', '.join(FRAMEWORK_FORMATS)}")
     rows = _rows(codes, level, code, proj.store)
     excerpts = frames.codings_frame(proj.store, coders=coder)
+    if hook is not None:
+        excerpts = hook.frame(excerpts)
     transcripts = frames.transcripts_frame(proj.store)
     if coder:
         transcripts = transcripts[transcripts.index.isin(excerpts["transcript"])]
@@ -251,7 +255,7 @@ def excerpts(code: CodeOpt = None, coder: CoderOpt = None,
              format: Annotated[Optional[str], typer.Option("--format", "-f", help="docx, xlsx, csv, json or md (default: from --out, else docx).")] = None,
              out: OutOpt = None,
              outdir: Annotated[Path, typer.Option("--outdir", help="Folder of the default file, relative to the project.")] = Path("exports"),
-             project: ProjectOpt = None):
+             pseudonymise: PseudoOpt = None, project: ProjectOpt = None):
     """Coded excerpts: the Word report (a heading per code, quotes by actor type with
     their references) or a table with code, quote, transcript, speaker, attributes,
     coder, memo and offsets. Default file: exports/excerpts.FORMAT in the project."""
@@ -268,10 +272,14 @@ def excerpts(code: CodeOpt = None, coder: CoderOpt = None,
         raise QualcodeError(f"choose one format among {', '.join(formats)} (--format and the --out suffix must agree)")
     proj = open_project(project)
     frame = frames.excerpts_frame(proj.store, code=code, coders=coder, where=where)
+    hook = pseudonymiser(proj, pseudonymise)
+    if hook is not None:
+        frame = hook.frame(frame)
     if out is None:
         out = (outdir if outdir.is_absolute() else proj.root / outdir) / f"excerpts.{fmt}"
     filters = [f"codage : {', '.join(coder) if coder else 'tous les codeurs'}",
-               *([f"codes : {', '.join(code)}"] if code else []), *(where or [])]
+               *([f"codes : {', '.join(code)}"] if code else []), *(where or []),
+               *(["pseudonymisé"] if hook is not None else [])]
     subtitle = (f"Projet {proj.root.name} — {' ; '.join(filters)} — {len(frame)} codages, "
                 f"{frame['transcript'].nunique()} entretiens — {date.today().isoformat()}")
     if fmt == "docx":

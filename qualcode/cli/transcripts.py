@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from qualcode.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json, table
+from qualcode.cli.common import JsonOpt, ProjectOpt, PseudoOpt, console, open_project, print_json, pseudonymiser, table
 
 
 def register(app: typer.Typer) -> None:
@@ -97,6 +97,9 @@ def import_cmd(
                 say(f"  not placed: coding {d['id']} {d['code']} by {d['coder']} "
                     f"[{d['start']}:{d['end']}] «{quote}» ({d['reason']}); "
                     "kept in 'qualcode codings --detached'")
+            for u in r.pseudonyms_unplaced:
+                say(f"  pseudonym decision not placed: «{u['text']}» [{u['start']}:{u['end']}] ({u['reason']}); "
+                    "listed in 'qualcode pseudonymise unplaced'")
     new = sum(r.status == "imported" for r in results)
     say(f"{new} imported, {sum(r.status == 'replaced' for r in results)} replaced, "
         f"{sum(r.status == 'unchanged' for r in results)} unchanged.")
@@ -127,6 +130,7 @@ def transcripts(project: ProjectOpt = None, json: JsonOpt = False):
 def show(
     transcript_id: Annotated[str, typer.Argument(metavar="ID", help="Transcript id.")],
     offsets: Annotated[bool, typer.Option(help="Show each turn's [start, end) offsets.")] = False,
+    pseudonymise: PseudoOpt = None,
     project: ProjectOpt = None,
     json: JsonOpt = False,
 ):
@@ -136,6 +140,12 @@ def show(
     proj = open_project(project)
     info = proj.transcript(transcript_id)
     segments = proj.segments(transcript_id)
+    hook = pseudonymiser(proj, pseudonymise)
+    if hook is not None:
+        info = {**info, "title": hook.string(info["title"]),
+                "attributes": {k: hook.string(v) for k, v in info["attributes"].items()}}
+        segments = [{**s, "text": hook.span(transcript_id, s["start"], s["end"]), "speaker": hook.string(s["speaker"])}
+                    for s in segments]
     if json:
         print_json({"id": info["id"], "title": info["title"], "attributes": info["attributes"],
                     "segments": segments})

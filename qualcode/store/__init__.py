@@ -34,6 +34,7 @@ from qualcode.store.codings import CodingSQL
 from qualcode.store.copy import CopySQL
 from qualcode.store.marks import MarkSQL
 from qualcode.store.migrate import SCHEMA_VERSION, Migrator
+from qualcode.store.pseudonyms import PseudonymSQL
 from qualcode.store.transcripts import TranscriptSQL
 
 __all__ = ["SCHEMA_VERSION", "Store", "StoreError", "now"]
@@ -44,7 +45,7 @@ def now() -> str:
 
 
 class Store(StoreBase, Migrator, TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL, AssistSQL, MarkSQL,
-            CopySQL):
+            PseudonymSQL, CopySQL):
     """A connection to one project database: a path (SQLite) or a
     ``postgresql://`` URL."""
 

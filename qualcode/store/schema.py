@@ -109,8 +109,47 @@ def _core_tables(md: sa.MetaData, autoincrement: bool) -> sa.MetaData:
     return md
 
 
+def _pseudonym_tables(md: sa.MetaData, autoincrement: bool) -> list[Table]:
+    """Version 3 (issue 16): pseudonymisation tables, and project settings."""
+    auto = {"sqlite_autoincrement": autoincrement}
+    return [
+        Table("pseudonym_entities", md, ident(), text_col("kind"), text_col("replacement"),
+              text_col("gender", default=""), text_col("created_at"), **auto),
+        Table("pseudonym_forms", md, ident(), text_col("key", unique=True), text_col("surface"),
+              text_col("kind"), text_col("subtype", default=""), text_col("status", default="pending"),
+              int_col("entity_id", fk("pseudonym_entities.id"), nullable=True),
+              int_col("lexical", server_default=sa.text("0")),
+              Column("score", Float, nullable=False, server_default=sa.text("0")),
+              text_col("reviewer", nullable=True), text_col("reviewed_at", nullable=True), **auto),
+        Table("pseudonym_candidates", md, ident(),
+              text_col("transcript_id", fk("transcripts.id", "CASCADE")),
+              int_col("form_id", fk("pseudonym_forms.id", "CASCADE")), int_col("start"), int_col("end"),
+              text_col("text"), text_col("kind"), text_col("source"), Column("score", Float, nullable=False),
+              text_col("status", default="form"), text_col("created_at"),
+              UniqueConstraint("transcript_id", "start", "end"),
+              Index("pseudonym_candidates_by_form", "form_id"), **auto),
+        Table("pseudonym_unplaced", md, ident(), text_col("transcript_id"),
+              int_col("form_id", fk("pseudonym_forms.id", "CASCADE"), nullable=True),
+              int_col("old_start"), int_col("old_end"), text_col("text"), text_col("status"),
+              text_col("reason"), text_col("unplaced_at"), **auto),
+        Table("pseudonym_words", md, text_col("list", primary_key=True), text_col("key", primary_key=True),
+              text_col("surface"), text_col("kind", default=""), text_col("added_by"), text_col("added_at")),
+        Table("settings", md, text_col("key", primary_key=True), text_col("value"), text_col("set_by"),
+              text_col("set_at")),
+    ]
+
+
+def _rebuilt_with_autoincrement() -> list[Table]:
+    """Step 4: every table with an integer id, redefined with AUTOINCREMENT."""
+    md = sa.MetaData()
+    _core_tables(md, autoincrement=True)
+    _pseudonym_tables(md, autoincrement=True)
+    return [t for t in md.sorted_tables if t.name in _IDS]
+
+
 SCHEMA = sa.MetaData()  # the tables as created, so later steps' foreign keys find them
-_IDS = ("segments", "codes", "codings", "detached_codings", "audit", "suggestions")
+_IDS = ("segments", "codes", "codings", "detached_codings", "audit", "suggestions", "pseudonym_entities",
+        "pseudonym_forms", "pseudonym_candidates", "pseudonym_unplaced")
 
 MIGRATIONS: list[Step] = [
     Step(tables=list(_core_tables(SCHEMA, autoincrement=False).sorted_tables)),
@@ -118,6 +157,10 @@ MIGRATIONS: list[Step] = [
     Step(tables=[Table("finished", SCHEMA,
                        text_col("transcript_id", fk("transcripts.id", "CASCADE"), primary_key=True),
                        text_col("coder", primary_key=True), text_col("finished_at"))]),
-    # 3: ids never reused on SQLite (PostgreSQL's identity columns never reuse them)
-    Step(rebuild=[_core_tables(sa.MetaData(), autoincrement=True).tables[name] for name in _IDS]),
+    # 3 (issue 16): pseudonymisation: detected candidates, their surface forms and
+    # decisions, the pseudonyms (entities), the allow-list and project list of names,
+    # candidates a re-import could not place, and project settings
+    Step(tables=list(_pseudonym_tables(SCHEMA, autoincrement=False))),
+    # 4: ids never reused on SQLite (PostgreSQL's identity columns never reuse them)
+    Step(rebuild=_rebuilt_with_autoincrement()),
 ]
