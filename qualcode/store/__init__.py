@@ -32,6 +32,7 @@ from qualcode.store.base import StoreBase, one_line
 from qualcode.store.codebook import CodebookSQL
 from qualcode.store.codings import CodingSQL
 from qualcode.store.copy import CopySQL
+from qualcode.store.interop import InteropSQL
 from qualcode.store.marks import MarkSQL
 from qualcode.store.migrate import SCHEMA_VERSION, Migrator
 from qualcode.store.pseudonyms import PseudonymSQL
@@ -45,7 +46,7 @@ def now() -> str:
 
 
 class Store(StoreBase, Migrator, TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL, AssistSQL, MarkSQL,
-            PseudonymSQL, CopySQL):
+            PseudonymSQL, InteropSQL, CopySQL):
     """A connection to one project database: a path (SQLite) or a
     ``postgresql://`` URL."""
 

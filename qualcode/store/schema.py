@@ -139,17 +139,34 @@ def _pseudonym_tables(md: sa.MetaData, autoincrement: bool) -> list[Table]:
     ]
 
 
+def _refi_tables(md: sa.MetaData, autoincrement: bool) -> list[Table]:
+    """Version 4 (issue 11): REFI-QDA GUIDs and project notes."""
+    return [
+        Table("refi_ids", md, text_col("kind", primary_key=True), text_col("key", primary_key=True),
+              text_col("guid"), text_col("name", nullable=True)),
+        Table("coding_refi", md,
+              Column("coding_id", Integer, fk("codings.id", "CASCADE"), primary_key=True, autoincrement=False),
+              text_col("selection_guid"), text_col("coding_guid", unique=True),
+              text_col("selection_user", nullable=True), text_col("created", nullable=True)),
+        Table("notes", md, ident(), text_col("guid", unique=True), text_col("name", default=""),
+              text_col("text", default=""), text_col("author", nullable=True), text_col("created_at"),
+              sqlite_autoincrement=autoincrement),
+    ]
+
+
 def _rebuilt_with_autoincrement() -> list[Table]:
-    """Step 4: every table with an integer id, redefined with AUTOINCREMENT."""
+    """Step 5: every table with an integer id, redefined with AUTOINCREMENT (as of step 4)."""
     md = sa.MetaData()
     _core_tables(md, autoincrement=True)
+    md.tables["codes"].append_column(int_col("codable", server_default=sa.text("1")))
     _pseudonym_tables(md, autoincrement=True)
+    _refi_tables(md, autoincrement=True)
     return [t for t in md.sorted_tables if t.name in _IDS]
 
 
 SCHEMA = sa.MetaData()  # the tables as created, so later steps' foreign keys find them
 _IDS = ("segments", "codes", "codings", "detached_codings", "audit", "suggestions", "pseudonym_entities",
-        "pseudonym_forms", "pseudonym_candidates", "pseudonym_unplaced")
+        "pseudonym_forms", "pseudonym_candidates", "pseudonym_unplaced", "notes")
 
 MIGRATIONS: list[Step] = [
     Step(tables=list(_core_tables(SCHEMA, autoincrement=False).sorted_tables)),
@@ -161,6 +178,11 @@ MIGRATIONS: list[Step] = [
     # decisions, the pseudonyms (entities), the allow-list and project list of names,
     # candidates a re-import could not place, and project settings
     Step(tables=list(_pseudonym_tables(SCHEMA, autoincrement=False))),
-    # 4: ids never reused on SQLite (PostgreSQL's identity columns never reuse them)
+    # 4 (issue 11): REFI-QDA exchange (qualcode.interop): isCodable, the GUIDs of transcripts,
+    # users, variables, cases and memo notes, of each coding and its selection, and
+    # project-level notes
+    Step(sql=["ALTER TABLE codes ADD COLUMN codable INTEGER NOT NULL DEFAULT 1"],
+         tables=list(_refi_tables(SCHEMA, autoincrement=False))),
+    # 5: ids never reused on SQLite (PostgreSQL's identity columns never reuse them)
     Step(rebuild=_rebuilt_with_autoincrement()),
 ]

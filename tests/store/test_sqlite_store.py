@@ -14,9 +14,9 @@ from tests.conftest import FIXTURES
 
 
 def old_project(path):
-    """A database as qualcode wrote it before the SQLAlchemy store (schema 3)."""
+    """A database as qualcode wrote it before the SQLAlchemy store (schema 4)."""
     con = sqlite3.connect(str(path))
-    con.executescript((FIXTURES / "schema_v3.sql").read_text())
+    con.executescript((FIXTURES / "schema_v4.sql").read_text())
     con.executescript("""
         INSERT INTO transcripts VALUES ('T1', 't', 'a.txt', 'txt', 'utf-8', 'h', 'Bonjour tout le monde',
                                         '', '2025-01-01', '2025-01-01');
