@@ -74,7 +74,8 @@ def print_written(written, proj) -> None:
         if kind == "coders":
             continue
         parts.append(f"{kind}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-    _say("written: " + ("; ".join(parts) if parts else "nothing new"))
+    new = any(k != "already here" for kind, c in written.counts.items() if kind != "coders" for k in c)
+    _say(("written: " if new else "nothing new: ") + ("; ".join(parts) if parts else "empty"))
     coders = written.counts.get("coders")
     if coders:
         _say("codings added by coder: " + ", ".join(f"{c} {n}" for c, n in sorted(coders.items())))
