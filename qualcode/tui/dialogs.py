@@ -33,7 +33,9 @@ class Prompt(Input):
         self.placeholder = placeholder
         self.value = value
         self.display = True
-        self.focus()
+        # at once, not after the queued messages (`focus()` waits): the keys typed
+        # right after "/" must land in the field, not on the screen's bindings
+        self.screen.set_focus(self)
 
     def close(self, value: str | None) -> None:
         self.display = False
