@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-THREE = ("A01", "D01", "U01")
+THREE = ("A02", "D02", "U02")  # coded by both reference coders
 CODERS, SUPERVISOR, OWNER = ("coder-a", "coder-b"), "superviseur", "qualcode_admin"
 
 
@@ -79,7 +79,7 @@ def main() -> None:
         qualcode(SUPERVISOR, "team", "blind", "off", *p)
         qualcode(SUPERVISOR, "agreement", "--coders", *CODERS, *[a for t in THREE for a in ("-t", t)],
                  "--level", "family", *p)
-        qualcode(SUPERVISOR, "disagreements", "--coders", *CODERS, "--transcript", THREE[0], *p)
+        qualcode(SUPERVISOR, "disagreements", "--coders", *CODERS, "--transcript", THREE[0], "--code", "profil", *p)
         qualcode(SUPERVISOR, "log", "--limit", "5", *p)
     finally:
         cluster.stop()
