@@ -80,8 +80,9 @@ def main():
         model.FAMILY_SMOOTHING = saved
     # thresholds
     crossfit("one global threshold (inner CV)", examples, codebook, h, per_code=False)
+    crossfit("one global threshold, no precision floor", examples, codebook, h, per_code=False, min_precision=0.0)
     crossfit("per-code thresholds, unshrunk", examples, codebook, h, shrink=0.0)
-    crossfit("per-code thresholds under precision >= .60", examples, codebook, h, min_precision=0.6)
+    crossfit("thresholds for the best F1, no precision floor", examples, codebook, h, min_precision=0.0)
     # units: whole turns
     turns = Corpus(project, tids, codebook=True, unit="turn")
     crossfit("units: whole respondent turns", unit_examples(project, turns, CODER, tids), codebook, h)

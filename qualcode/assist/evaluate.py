@@ -36,12 +36,15 @@ def score(gold: list[set[str]], predicted: list[set[str]], hierarchy) -> dict:
             "family": metrics.evaluate(gold_fam, pred_fam, sorted(set().union(*gold_fam)))}
 
 
-def crossfit(examples, codebook, hierarchy, folds: int, *, size: int | None = None, seed: int = 0, **options):
+def crossfit(examples, codebook, hierarchy, folds: int, *, size: int | None = None, seed: int = 0, fit=None,
+             **options):
     """Predicted code sets for every example, each by a model trained on the other
     folds' transcripts (all of them, or `size` of them drawn at random) and the
-    codebook. Returns (predictions, the models' leaf thresholds, family thresholds)."""
+    codebook. `fit(examples)` trains (default: `training.train` with `options`).
+    Returns (predictions, the models' leaf thresholds, family thresholds)."""
     from qualcode.assist import training
 
+    fit = fit or (lambda ex: training.train(ex, hierarchy.family_of, leaves=hierarchy.leaves, **options))
     tids = sorted({e.group for e in examples})
     predicted: list[set[str] | None] = [None] * len(examples)
     leaf_t, fam_t = [], []
@@ -50,8 +53,7 @@ def crossfit(examples, codebook, hierarchy, folds: int, *, size: int | None = No
         if size is not None:
             train_tids = random.Random(seed + k).sample(train_tids, min(size, len(train_tids)))
         chosen = set(train_tids)
-        model = training.train([e for e in examples if e.group in chosen] + codebook, hierarchy.family_of,
-                               leaves=hierarchy.leaves, **options)
+        model = fit([e for e in examples if e.group in chosen] + codebook)
         rows = [i for i, e in enumerate(examples) if e.group in fold]
         for i, preds in zip(rows, model.predict([examples[i].features for i in rows], explain=False)):
             predicted[i] = {p.code for p in preds}
@@ -68,7 +70,8 @@ def _median(xs):
 def evaluate(project, coder: str, *, folds: int = 5, method: str = "model", progress=None, spacy_model=None,
              curve=True, turns=True, cold=True, options=None) -> dict:
     """Cross-validation by transcript against `coder`'s codings (see the module doc)."""
-    from qualcode.assist.suggest import Corpus, Hierarchy, _coded_transcripts, _keywords, unit_examples
+    from qualcode.assist import training
+    from qualcode.assist.suggest import Corpus, Hierarchy, _cached, _coded_transcripts, _keywords, unit_examples
 
     started = _cpu()
     tids = _coded_transcripts(project, coder)
@@ -90,7 +93,10 @@ def evaluate(project, coder: str, *, folds: int = 5, method: str = "model", prog
         return result
     codebook = corpus.codebook_examples()
     options = options or {}
-    predicted, leaf_t, fam_t = crossfit(examples, codebook, h, folds, **options)
+    # cached like `suggest`'s models: `suggest --blind` after this reuses the same fold models
+    cached = lambda ex: _cached(project, corpus, ["train", options], ex,  # noqa: E731
+                                lambda e: training.train(e, h.family_of, leaves=h.leaves, **options))
+    predicted, leaf_t, fam_t = crossfit(examples, codebook, h, folds, fit=cached)
     result |= score(gold, predicted, h)
     result["precision_at_threshold"] = result["leaf"]["micro"]["precision"]
     result["thresholds"] = {"leaf_median": _median(leaf_t), "leaf_min": min(leaf_t, default=None),

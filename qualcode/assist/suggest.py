@@ -200,21 +200,23 @@ def model_suggestions(model, corpus: Corpus, tids) -> dict[str, list[dict]]:
     return out
 
 
-def crossfit_suggestions(project, corpus: Corpus, coder: str, training_tids, tids, folds: int = 5):
+def crossfit_suggestions(project, corpus: Corpus, coder: str, training_tids, tids, folds: int = 5, **options):
     """Suggestions for `tids` where each transcript the model learns from gets its
     suggestions from a model trained without it (folds by transcript): the model
-    as an independent coder."""
+    as an independent coder. Returns (suggestions, the last model trained)."""
     from qualcode.assist.training import folds_of
 
     out: dict[str, list[dict]] = {}
+    model = None
     held_out = [t for t in tids if t in set(training_tids)]
     for fold in folds_of(held_out, folds) if len(training_tids) > 1 else []:
-        model = train(project, corpus, coder, [t for t in training_tids if t not in fold])
+        model = train(project, corpus, coder, [t for t in training_tids if t not in fold], **options)
         out |= model_suggestions(model, corpus, fold)
     rest = [t for t in tids if t not in out]
     if rest:
-        out |= model_suggestions(train(project, corpus, coder, training_tids), corpus, rest)
-    return out
+        model = train(project, corpus, coder, training_tids, **options)
+        out |= model_suggestions(model, corpus, rest)
+    return out, model
 
 
 def _reliable(stats: dict, threshold: float) -> set[str]:
@@ -222,7 +224,7 @@ def _reliable(stats: dict, threshold: float) -> set[str]:
 
 
 def suggest(project, transcripts=None, *, method="both", train_coder=None, include_interviewer=False,
-            progress=None, spacy_model=None, only_reliable=None, blind=False) -> SuggestReport:
+            progress=None, spacy_model=None, only_reliable=None, blind=False, min_precision=None) -> SuggestReport:
     """Compute suggestions for the transcripts (default: all) and store them,
     replacing the pending ones of the same methods. Passages already coded with
     the same code by anyone are not suggested again, unless `blind`.
@@ -232,7 +234,8 @@ def suggest(project, transcripts=None, *, method="both", train_coder=None, inclu
     transcript the coder coded is suggested by a model trained without it, so the
     suggestions can be compared with that coder (`agreement --coders CODER model`).
     `only_reliable`: keep only codes whose cross-validated kappa against the
-    training coder is at least this."""
+    training coder is at least this. `min_precision`: the cross-validated
+    precision leaf thresholds must reach (default 0.60; 0: best F1)."""
     methods = _methods(method)
     tids = list(transcripts or project.store.transcript_ids())
     for t in tids:
@@ -258,14 +261,20 @@ def suggest(project, transcripts=None, *, method="both", train_coder=None, inclu
 
             keep["rules"] = _reliable(rule_stats(project, corpus, train_coder, training), only_reliable)
     if "model" in methods:
-        model = train(project, corpus, train_coder, training) if train_coder else train_cold(project, corpus, tids)
+        options = {} if min_precision is None else {"min_precision": min_precision}
+        if blind and train_coder:
+            items, model = crossfit_suggestions(project, corpus, train_coder, training, tids, **options)
+            if only_reliable is not None:  # kappa of the model trained on everything
+                model = train(project, corpus, train_coder, training, **options)
+        else:
+            model = (train(project, corpus, train_coder, training, **options) if train_coder
+                     else train_cold(project, corpus, tids))
+            items = model_suggestions(model, corpus, tids)
         report.cold = model.info.get("cold", False)
         report.trained_codes = len(model.leaf_codes) + len(model.family_codes)
         report.training_units = model.info.get("units", 0)
         if only_reliable is not None:
             keep["model"] = _reliable(model.stats, only_reliable)
-        items = (crossfit_suggestions(project, corpus, train_coder, training, tids) if blind and train_coder
-                 else model_suggestions(model, corpus, tids))
         for t in tids:
             found[t] += items[t]
     if only_reliable is not None:

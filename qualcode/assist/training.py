@@ -4,8 +4,10 @@
   cross-validation by transcript (3 folds) scores every training unit with a
   model that did not see its transcript, and from those scores come the leaf
   threshold (one per code, halfway between the code's best and the global
-  best), the family threshold, and each code's cross-validated precision,
-  recall, F1 and Cohen's kappa against the coder (`--only-reliable` reads them).
+  best; "best": the best F1 whose precision reaches 0.60, so that most of what
+  a reviewer is shown is right), the family threshold (best F1), and each
+  code's cross-validated precision, recall, F1 and Cohen's kappa against the
+  coder (`--only-reliable` reads them).
 - `train_cold`: no codings yet. Fit on the codebook's text alone, then teach
   itself twice on the 30 % of the corpus' units it is surest of (their
   context features are what the codebook cannot give); suggest on the 60 % of
@@ -20,6 +22,7 @@ from qualcode.assist.model import SuggestionModel, decide
 INNER_FOLDS = 3
 SHRINK = 0.5  # per-code threshold = (1 - SHRINK) * code's best + SHRINK * global best
 MIN_SUPPORT = 3  # a code needs this many gold units to get its own threshold
+MIN_PRECISION = 0.6  # thresholds: best F1 among those whose cross-validated precision reaches this
 COLD_C = 1.0
 COLD_ROUNDS = 2
 COLD_SHARE = 0.3
@@ -122,7 +125,7 @@ def code_stats(Q, gold: list[set[str]], fam_gold: list[set[str]], leaf_codes: li
 
 
 def train(examples: list[Example], family_of, *, leaves: set[str], inner_folds: int = INNER_FOLDS,
-          per_code: bool = True, shrink: float = SHRINK, min_precision: float | None = None) -> SuggestionModel:
+          per_code: bool = True, shrink: float = SHRINK, min_precision: float | None = MIN_PRECISION) -> SuggestionModel:
     """The model fitted on all examples, with thresholds and per-code figures from
     an inner cross-validation by group when there are 2 groups or more."""
     model = SuggestionModel.fit(examples, family_of, leaves=leaves)

@@ -48,6 +48,9 @@ def suggest(
     only_reliable: Annotated[Optional[float], typer.Option(
         "--only-reliable", metavar="K", help="Keep only codes whose cross-validated kappa against the training "
                                              "coder is at least K.")] = None,
+    min_precision: Annotated[Optional[float], typer.Option(
+        "--min-precision", metavar="P", help="Leaf thresholds: the best F1 whose cross-validated precision reaches "
+                                             "P (default 0.6; 0: the best F1).")] = None,
     blind: Annotated[bool, typer.Option("--blind", help="Suggest as an independent coder: each transcript the "
                                         "training coder coded is suggested by a model trained without it, even "
                                         "where someone already coded (compare with `agreement --coders CODER model`).")] = False,
@@ -75,8 +78,9 @@ def suggest(
         if not coder:
             raise QualcodeError("suggest evaluate needs --coder NAME")
         methods = ["rules", "model"] if method == "both" else [method]
+        options = {} if min_precision is None else {"min_precision": min_precision}
         results = [evaluate(proj, coder, folds=folds, method=m, progress=_progress(), spacy_model=spacy_model,
-                            curve=curve, turns=turns) for m in methods]
+                            curve=curve, turns=turns, options=options) for m in methods]
         if json:
             print_json(results)
         else:
@@ -88,7 +92,7 @@ def suggest(
         return
     report = ops.suggest(proj, transcripts or None, method=method, train_coder=train_coder, spacy_model=spacy_model,
                          include_interviewer=include_interviewer, progress=_progress(), only_reliable=only_reliable,
-                         blind=blind)
+                         blind=blind, min_precision=min_precision)
     if json:
         print_json(report.__dict__)
         return
@@ -184,15 +188,41 @@ def review_reject(ids: Annotated[Optional[list[int]], typer.Argument(help="Sugge
 
 def review_interactive(ctx: typer.Context,
                        coder: Annotated[Optional[str], typer.Option("--coder", "-c", help="Reviewing coder.")] = None,
+                       order: Annotated[str, typer.Option(metavar="uncertain|score|document",
+                                                          help="What comes first: the suggestions that teach the "
+                                                               "model most (scores nearest their threshold), the "
+                                                               "highest scores, or document order.")] = "uncertain",
                        min_score: Annotated[Optional[float], typer.Option(help="Only scores at or above.")] = None,
                        code: Annotated[Optional[str], typer.Option(help="Code, with its sub-codes.")] = None,
+                       method: Annotated[Optional[str], typer.Option(help="Only rules or model suggestions.")] = None,
+                       train_coder: Annotated[Optional[str], typer.Option(help="Coder whose codings the model learns "
+                                                                                "from besides your decisions.")] = None,
+                       retrain_every: Annotated[int, typer.Option(help="Relearn after this many decisions (0: never).")] = 20,
+                       prompt: Annotated[bool, typer.Option("--prompt", help="A line-by-line prompt instead of the "
+                                                                             "screen (for scripts).")] = False,
                        project: ProjectOpt = None):
-    """Walk pending suggestions in context: [a]ccept, [r]eject, [s]kip, [c]ode, [q]uit."""
+    """Review pending suggestions one at a time in context (a Textual screen;
+    --prompt for a line prompt): accept, reject, skip, change the code, adjust
+    the span, undo. The model relearns from the decisions as you go."""
     if ctx.invoked_subcommand:
         return
-    from qualcode.assist.review import review_loop
+    import sys
+
     from qualcode.errors import QualcodeError
 
     if not coder:
         raise QualcodeError("review needs --coder NAME (the owner of accepted codings)")
-    review_loop(open_project(project), coder, min_score=min_score, code=code)
+    proj = open_project(project)
+    if prompt or not sys.stdout.isatty():
+        from qualcode.assist.review import review_loop
+
+        review_loop(proj, coder, min_score=min_score, code=code)
+        return
+    from qualcode.assist.session import ReviewSession
+    from qualcode.tui.review import run_review
+
+    session = ReviewSession(proj, coder, order=order, min_score=min_score, code=code, method=method,
+                            train_coder=train_coder, retrain_every=retrain_every)
+    p = run_review(session)
+    console().print(f"{p['accepted']} accepted, {p['rejected']} rejected, {p['skipped']} skipped; "
+                    f"{p['total'] - p['position']} left")

@@ -104,3 +104,16 @@ def test_cold_start_from_the_codebook_alone():
     assert [p[0].code for p in preds if p] and preds[0][0].code in ("hotel/bugs", "hotel")
     assert preds[1] and preds[1][0].code in ("money/tickets", "money")
     assert FAMILY  # the same hierarchy as the model tests
+
+
+def test_precision_floor_raises_the_threshold():
+    # from 0.35 up everything that passes is right; below, 5 of 7
+    Q = np.array([[0.8], [0.7], [0.6], [0.3], [0.25], [0.2], [0.2]])
+    gold = [{"a"}, {"a"}, {"a"}, set(), {"a"}, set(), {"a"}]
+    fam = [{"F"} if g else set() for g in gold]
+    f1_best, g1, _ = training.choose_thresholds(Q, gold, fam, ["a"], ["F"], min_precision=None)
+    floor, g2, _ = training.choose_thresholds(Q, gold, fam, ["a"], ["F"], min_precision=0.9)
+    assert g1 == pytest.approx(0.15) and f1_best[0] == pytest.approx(0.15)  # all seven pass: F1 10/12
+    assert g2 == pytest.approx(0.35) and floor[0] == pytest.approx(0.35)  # the three right ones: precision 1
+    never, g3, _ = training.choose_thresholds(Q * 0.5, [set()] * 7, [set()] * 7, ["a"], ["F"], min_precision=0.9)
+    assert g3 == pytest.approx(0.9)  # no threshold is precise enough: the highest
