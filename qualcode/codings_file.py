@@ -19,6 +19,7 @@ reported with its file and line, and nothing is written.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,7 +170,7 @@ def export(project, out_dir: Path, *, coders=None, transcripts=None) -> list[Pat
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from qualcode.exports.files import atomic_write
+    from qualcode.exports.files import atomic_write_many
 
     yaml = YAML()
     yaml.width = 4096
@@ -177,7 +178,7 @@ def export(project, out_dir: Path, *, coders=None, transcripts=None) -> list[Pat
     groups: dict[tuple[str, str], list[dict]] = {}
     for c in project.store.codings(coders=coders, transcripts=transcripts):
         groups.setdefault((c["coder"], c["transcript"]), []).append(c)
-    written = []
+    written = []  # (target, write function): all files or none
     texts: dict[str, str] = {}
     for (coder, tid), rows in sorted(groups.items()):
         text = texts.setdefault(tid, project.store.transcript(tid)["text"])
@@ -196,9 +197,9 @@ def export(project, out_dir: Path, *, coders=None, transcripts=None) -> list[Pat
         target = Path(out_dir) / coder / f"{tid}.yaml"
 
         def write(tmp, doc=doc):
-            with open(tmp, "w", encoding="utf-8") as handle:
-                yaml.dump(doc, handle)
+            text = io.StringIO()  # dumped in memory: ruamel prints to stdout when a write fails
+            yaml.dump(doc, text)
+            Path(tmp).write_text(text.getvalue(), encoding="utf-8")
 
-        atomic_write(target, write)
-        written.append(target)
-    return written
+        written.append((target, write))
+    return atomic_write_many(written) if written else []

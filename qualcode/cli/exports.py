@@ -277,6 +277,6 @@ def excerpts(code: CodeOpt = None, coder: CoderOpt = None,
     if fmt == "docx":
         path = write_report(frame, frames.codes_frame(proj.store), out, title="Extraits codés", subtitle=subtitle)
     else:
-        path = write_rows(frame.to_dict("records"), out, columns=list(frame.columns), title=f"Extraits codés — {subtitle}")
+        path = write_rows(frame, out, columns=list(frame.columns), title=f"Extraits codés — {subtitle}")
     _wrote(f"wrote {len(frame)} excerpts ({frame['code'].nunique()} codes, "
            f"{frame['transcript'].nunique()} interviews) to {path}")

@@ -13,6 +13,7 @@ from qualcode.codebook.model import SLUG_RE, CodeSpec, ancestors
 from qualcode.codebook.refi import (_CRITERIA_OUT, _GUID_NAMESPACE, _PI_TARGET, CODEBOOK_NS, is_guid,
                                     normalize_color)
 from qualcode.errors import QualcodeError
+from qualcode.exports.safe import xml_text
 
 
 def join_criteria(code: CodeSpec) -> str:
@@ -71,12 +72,12 @@ def write_qdc(codes: list[CodeSpec], path: str | os.PathLike, *, origin: str = "
         try:
             el = etree.SubElement(holder, f"{{{CODEBOOK_NS}}}Code")
             el.set("guid", guid)
-            el.set("name", code.label or code.slug)
+            el.set("name", xml_text(code.label) or code.slug)  # control characters dropped
             el.set("isCodable", "true")
             if color:
                 el.set("color", color)
             el.append(etree.ProcessingInstruction(_PI_TARGET, f'slug="{code.slug}"'))
-            text = join_criteria(code)
+            text = xml_text(join_criteria(code))
             if text:
                 etree.SubElement(el, f"{{{CODEBOOK_NS}}}Description").text = text
         except ValueError:

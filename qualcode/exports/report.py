@@ -7,13 +7,13 @@ hôtel à bas seuil". Both writers go through `atomic_write`.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from qualcode.exports.files import atomic_write
 from qualcode.exports.matrix import NO_VALUE, _expand
+from qualcode.exports.safe import xml_text
 
 ACTOR_ORDER = ["pilotage", "professionnels_dispositif", "premiere_ligne", "partenaires", "usagers"]
 ACTOR_GROUPS = {"pilotage": "Pilotage", "professionnels_dispositif": "Professionnels du dispositif",
@@ -23,11 +23,10 @@ ACTOR_SINGULAR = {"usagers": "usager", "pilotage": "pilotage",
                   "professionnels_dispositif": "professionnel du dispositif",
                   "premiere_ligne": "professionnel de première ligne", "partenaires": "partenaire"}
 MAX_WORD_COLUMNS = 10  # codes beyond which a framework table in Word gets hard to read
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _clean(text) -> str:
-    return _NOT_XML.sub("", "" if text is None or (isinstance(text, float) and text != text) else str(text))
+    return xml_text(text)
 
 
 def _present(value) -> bool:
@@ -112,7 +111,9 @@ def _document(title: str, subtitle: str | None, landscape: bool = False):
     import docx
     from docx.enum.section import WD_ORIENT
 
-    document = docx.Document()
+    from qualcode.exports.docxbody import document as linear_document
+
+    document = linear_document()
     if landscape:
         section = document.sections[0]
         section.orientation = WD_ORIENT.LANDSCAPE

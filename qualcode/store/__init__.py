@@ -29,6 +29,7 @@ from qualcode.store.schema import MIGRATIONS
 from qualcode.store.transcripts import TranscriptSQL
 
 SCHEMA_VERSION = len(MIGRATIONS)
+APPLICATION_ID = 0x51434442  # "QCDB" in SQLite's header: this file is a qualcode project
 
 
 def now() -> str:
@@ -48,12 +49,17 @@ class Store(TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL, AssistSQL, MarkSQL)
             )
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA busy_timeout = 60000")
+            self._savepoints = 0
+            self._check_identity(create)  # before anything writes to a file that may not be ours
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-            self._savepoints = 0
             self.migrate()
-        except sqlite3.DatabaseError as exc:
+        except BaseException as exc:
+            if hasattr(self, "conn"):
+                self.conn.close()  # no -wal/-shm left beside a file that is not ours
+            if not isinstance(exc, sqlite3.DatabaseError):
+                raise
             raise QualcodeError(f"{self.path}: not a usable qualcode database ({exc})") from None
 
     def close(self) -> None:
@@ -63,28 +69,48 @@ class Store(TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL, AssistSQL, MarkSQL)
     @contextmanager
     def transaction(self):
         """All or nothing. The outermost level takes the write lock at once
-        (BEGIN IMMEDIATE) so concurrent coders queue instead of deadlocking."""
+        (BEGIN IMMEDIATE) so concurrent coders queue instead of deadlocking.
+        A read-only database or a full disk is one `QualcodeError` naming the file."""
         depth = self._savepoints
-        if depth == 0:
-            self.conn.execute("BEGIN IMMEDIATE")
-        else:
+        if depth:
             self.conn.execute(f"SAVEPOINT sp{depth}")
-        self._savepoints += 1
-        try:
-            yield self
-        except BaseException:
-            self._savepoints -= 1
-            if depth == 0:
-                self.conn.execute("ROLLBACK")
-            else:
+            self._savepoints += 1
+            try:
+                yield self
+            except BaseException:
+                self._savepoints -= 1
                 self.conn.execute(f"ROLLBACK TO sp{depth}")
                 self.conn.execute(f"RELEASE sp{depth}")
-            raise
-        self._savepoints -= 1
-        if depth == 0:
-            self.conn.execute("COMMIT")
-        else:
+                raise
+            self._savepoints -= 1
             self.conn.execute(f"RELEASE sp{depth}")
+            return
+        with self._faults():
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._savepoints = 1
+            try:
+                yield self
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                    self.conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._savepoints = 0
+
+    @contextmanager
+    def _faults(self):
+        from qualcode.faults import describe
+
+        try:
+            yield
+        except sqlite3.Error as exc:
+            message = describe(exc, self.path)
+            if message is None:
+                raise
+        else:
+            return
+        raise QualcodeError(message)
 
     def _exec(self, sql: str, params=()):
         """Run one statement; returns a cursor (fetchone() after RETURNING, rowcount)."""
@@ -113,7 +139,32 @@ class Store(TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL, AssistSQL, MarkSQL)
         if not has_meta:
             return 0
         value = self._scalar("SELECT value FROM meta WHERE key = 'schema_version'")
-        return int(value or 0)
+        try:
+            return int(value or 0)
+        except ValueError:
+            raise QualcodeError(f"{self.path}: schema version {value!r} is not a number: the database "
+                                "is damaged or not qualcode's") from None
+
+    def _check_identity(self, create: bool) -> None:
+        """Refuse another application's SQLite file (or an empty one) instead of
+        turning it into a project: qualcode's files carry APPLICATION_ID; files made
+        before it are recognised by their meta table and get it."""
+        app_id = self._scalar("PRAGMA application_id")
+        tables = {r["name"] for r in self._all("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if app_id == APPLICATION_ID:
+            return
+        if app_id == 0 and (not tables and create or "meta" in tables and self.schema_version() > 0):
+            with self._faults():
+                try:
+                    self._exec(f"PRAGMA application_id = {APPLICATION_ID}")
+                except sqlite3.OperationalError:  # read-only: recognised all the same
+                    pass
+            return
+        if not tables and app_id == 0:
+            raise QualcodeError(f"{self.path}: empty file, not a qualcode database "
+                                "(remove it, or run 'qualcode init' in another folder)")
+        raise QualcodeError(f"{self.path}: another application's SQLite database, not qualcode's "
+                            "(move it away, or run 'qualcode init' in another folder)")
 
     def migrate(self) -> None:
         current = self.schema_version()
