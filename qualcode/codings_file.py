@@ -165,8 +165,9 @@ def import_files(project, paths, *, actor: str | None = None) -> ImportResult:
     return result
 
 
-def export(project, out_dir: Path, *, coders=None, transcripts=None) -> list[Path]:
-    """Write one file per coder and transcript; returns the files written."""
+def export(project, out_dir: Path, *, coders=None, transcripts=None, pseudonymiser=None) -> list[Path]:
+    """Write one file per coder and transcript; returns the files written. With a
+    `pseudonymiser` (qualcode.pseudonymise.apply), quotes and memos are pseudonymised."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -192,6 +193,10 @@ def export(project, out_dir: Path, *, coders=None, transcripts=None) -> list[Pat
                 entry["occurrence"] = spans.index((c["start"], c["end"])) + 1
             if c["memo"]:
                 entry["memo"] = c["memo"]
+            if pseudonymiser is not None:
+                entry["quote"] = pseudonymiser.span(tid, c["start"], c["end"])
+                if c["memo"]:
+                    entry["memo"] = pseudonymiser.string(c["memo"])
             seq.append(entry)
         doc["codings"] = seq
         target = Path(out_dir) / coder / f"{tid}.yaml"

@@ -96,8 +96,11 @@ class Project:
     def transcript(self, transcript_id: str) -> dict:
         row = self.store.transcript(transcript_id)
         if row is None:
-            known = ", ".join(self.store.transcript_ids()[:10])
-            raise QualcodeError(f"unknown transcript '{transcript_id}' (known: {known or 'none'})")
+            from qualcode.errors import did_you_mean, listing
+
+            known = self.store.transcript_ids()
+            raise QualcodeError(f"unknown transcript '{transcript_id}'{did_you_mean(transcript_id, known)} "
+                                f"(known: {listing(known, 10)})")
         row["attributes"] = self.store.attributes(transcript_id)
         return row
 
@@ -171,6 +174,26 @@ class Project:
 
         return spec_of(require_code(self.store, code_id))
 
+    # -- whole projects in and out (qualcode.interop) ------------------------
+    def import_qdpx(self, path, *, positions: str | None = None, actor=None):
+        """Import a REFI-QDA project (sources, codebook, codings, coders, notes,
+        attributes) in one transaction; returns an `interop.exchange.ImportResult`."""
+        from qualcode.interop.exchange import import_qdpx
+
+        return import_qdpx(self, path, positions=positions, actor=actor or default_actor())
+
+    def export_qdpx(self, out, *, coders=None, transcripts=None):
+        """Write the project (or some coders' codings on some transcripts) as a .qdpx."""
+        from qualcode.interop.exchange import export_qdpx
+
+        return export_qdpx(self, out, coders=coders, transcripts=transcripts)
+
+    def merge(self, other, *, yes: bool = False, positions: str | None = None, actor=None):
+        """Bring in another project folder, .qdpx or codings export (see `interop.merge`)."""
+        from qualcode.interop.merge import merge
+
+        return merge(self, other, yes=yes, positions=positions, actor=actor or default_actor())
+
     # -- exports (qualcode.exports) -----------------------------------------
     def codings_frame(self, *, coders=None, code=None):
         """pandas DataFrame, one row per coding, with its quote, label and the
@@ -192,6 +215,7 @@ class Project:
         """Code a passage chosen by segment number, quote (and occurrence) or span."""
         from qualcode import coding
 
+        self.code(code_id)  # a misspelled code is reported even when the quote is wrong too
         start, end = coding.resolve_span(self, transcript_id, segment=segment, quote=quote,
                                          occurrence=occurrence, span=span)
         return coding.add(self, transcript_id, code_id, coder, start, end, memo=memo)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperCommand
 
-from qualcode.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json
+from qualcode.cli.common import JsonOpt, ProjectOpt, PseudoOpt, console, open_project, print_json, pseudonymiser
 
 
 class ListOptions(TyperCommand):
@@ -229,7 +229,7 @@ def disagreements(coders: Annotated[list[str], typer.Option("--coders", "-c", me
                   transcript: Annotated[Optional[list[str]], typer.Option("--transcript", "-t", metavar="ID...", help="Only these transcripts.")] = None,
                   code: CodesOpt = None, scope: ScopeOpt = "all",
                   out: Annotated[Optional[Path], typer.Option(metavar="FILE", help="Also write them to .docx (reconciliation document), .xlsx, .csv, .json or .md.")] = None,
-                  project: ProjectOpt = None, json: JsonOpt = False):
+                  pseudonymise: PseudoOpt = None, project: ProjectOpt = None, json: JsonOpt = False):
     """The exact passages where two coders differ: one applied a code and the other
     did not, or they applied different codes of one family at the same place."""
     from qualcode.agreement import disagreements as dg
@@ -239,6 +239,11 @@ def disagreements(coders: Annotated[list[str], typer.Option("--coders", "-c", me
     for c in code or []:
         proj.code(c)
     result = dg.find(load(proj, coders, transcript), scope=scope, within=code or ())
+    hook = pseudonymiser(proj, pseudonymise)
+    if hook is not None:
+        from qualcode.pseudonymise.apply import passages
+
+        passages(hook, result.passages)
     rows = [passage_row(p, result.coders) for p in result.passages]
     if out and out.suffix.lower() == ".docx":
         dg.write_docx(result, out, {c.id: c.label for c in proj.codes()})

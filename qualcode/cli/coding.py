@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from qualcode.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json, table
+from qualcode.cli.common import JsonOpt, ProjectOpt, PseudoOpt, console, open_project, print_json, pseudonymiser, table
 
 CoderOpt = Annotated[str, typer.Option("--coder", "-c", help="Coder name (recorded with each coding).")]
 SegmentOpt = Annotated[Optional[int], typer.Option("--segment", "-s", help="Turn number (see 'qualcode show').")]
@@ -46,6 +46,8 @@ def code(transcript: Annotated[str, typer.Argument(metavar="TRANSCRIPT")],
         # checked here (not as a required option) so that it is a one-line error, exit 1
         raise QualcodeError("a coding needs a coder name (--coder NAME)")
     proj = open_project(project)
+    proj.transcript(transcript)
+    ops.require_code(proj.store, code_id)  # reported even when the quote is wrong too
     start, end = ops.resolve_span(proj, transcript, segment=segment, quote=quote,
                                   occurrence=occurrence, span=span)
     result = ops.add(proj, transcript, code_id, coder, start, end, memo=memo)
@@ -94,11 +96,12 @@ def codings_list(ctx: typer.Context,
                  coder: Annotated[Optional[str], typer.Option("--coder", "-c")] = None,
                  actor_type: Annotated[Optional[str], typer.Option("--actor-type", help="Transcripts with this actor_type.")] = None,
                  detached: Annotated[bool, typer.Option("--detached", help="Codings a --replace import could not place.")] = False,
-                 project: ProjectOpt = None, json: JsonOpt = False):
+                 pseudonymise: PseudoOpt = None, project: ProjectOpt = None, json: JsonOpt = False):
     """List codings with filters."""
     if ctx.invoked_subcommand:
         return
     from qualcode import coding as ops
+    from qualcode.errors import require_known
 
     proj = open_project(project)
     if detached:
@@ -112,11 +115,18 @@ def codings_list(ctx: typer.Context,
         return
     if code_id:
         ops.require_code(proj.store, code_id)
+    if transcript:
+        proj.transcript(transcript)
+    if coder:
+        require_known("no codings by", [coder], proj.store.coders(), "coders")
     rows = proj.store.codings(transcript=transcript, code=code_id, coder=coder,
                               attr=("actor_type", actor_type) if actor_type else None)
     texts: dict[str, str] = {}
     views = [ops.coding_view(proj, r, texts.setdefault(r["transcript"], proj.store.transcript(r["transcript"])["text"]))
              for r in rows]
+    hook = pseudonymiser(proj, pseudonymise)
+    for v in views if hook is not None else []:
+        v["quote"], v["memo"] = hook.span(v["transcript"], v["start"], v["end"]), hook.string(v["memo"])
     if json:
         print_json([{k: v[k] for k in ("id", "transcript", "code", "coder", "start", "end", "quote",
                                         "memo", "time", "origin", "provenance")} for v in views])
@@ -147,12 +157,14 @@ def codings_import(files: Annotated[list[Path], typer.Argument(help="Codings fil
 def codings_export(out: Annotated[Path, typer.Option(help="Folder to write CODER/TRANSCRIPT.yaml into.")] = Path("exports/codings"),
                    coder: Annotated[Optional[list[str]], typer.Option("--coder", "-c")] = None,
                    transcript: Annotated[Optional[list[str]], typer.Option("--transcript", "-t")] = None,
-                   project: ProjectOpt = None):
-    """Write codings as reviewable YAML files anchored by quote."""
+                   pseudonymise: PseudoOpt = None, project: ProjectOpt = None):
+    """Write codings as reviewable YAML files anchored by quote (pseudonymised
+    quotes no longer anchor in this project: they are for sharing)."""
     from qualcode import codings_file
 
     proj = open_project(project)
-    written = codings_file.export(proj, out, coders=coder, transcripts=transcript)
+    written = codings_file.export(proj, out, coders=coder, transcripts=transcript,
+                                  pseudonymiser=pseudonymiser(proj, pseudonymise))
     console().print(f"wrote {len(written)} files under {out}")
 
 
@@ -182,7 +194,12 @@ def log(coder: Annotated[Optional[str], typer.Option("--coder", "-c", help="Only
     """The audit trail: every coding and codebook change, who, when, before/after."""
     from rich.text import Text
 
-    rows = open_project(project).store.audit_entries(actor=coder, since=since, until=until,
+    from qualcode.errors import require_known
+
+    store = open_project(project).store
+    if coder:
+        require_known("no changes by", [coder], store.audit_actors(), "people in the log")
+    rows = store.audit_entries(actor=coder, since=since, until=until,
                                                      action_prefix=action, limit=limit)
     if json:
         print_json(rows)

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from qualcode.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json, table
+from qualcode.cli.common import JsonOpt, ProjectOpt, PseudoOpt, console, open_project, print_json, pseudonymiser, table
 
 
 def register(app: typer.Typer) -> None:
@@ -38,9 +38,21 @@ def import_cmd(
     interviewer: Annotated[Optional[list[str]], typer.Option("--interviewer", help="Speaker name of an interviewer (repeatable).")] = None,
     replace: Annotated[bool, typer.Option(help="Update changed transcripts, re-anchoring their codings.")] = False,
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Look into sub-folders.")] = False,
+    positions: Annotated[Optional[str], typer.Option(help="A .qdpx's position unit: utf16 or codepoints (default: detected).")] = None,
     project: ProjectOpt = None,
 ):
-    """Import transcripts (.docx .odt .txt .md .vtt .srt) as one transaction."""
+    """Import transcripts (.docx .odt .txt .md .vtt .srt), or a whole REFI-QDA project
+    (.qdpx: sources, codebook, codings, coders, notes, attributes), as one transaction."""
+    qdpx = [p for p in paths or [] if str(p).lower().endswith((".qdpx", ".qdc"))]
+    if qdpx:
+        from qualcode.cli.interop import import_qdpx
+        from qualcode.errors import QualcodeError
+
+        if qdpx[0].lower().endswith(".qdc"):
+            raise QualcodeError(f"{qdpx[0]}: a REFI-QDA codebook; import it with 'qualcode codebook import'")
+        if len(paths) > 1 or manifest or attr or interviewer or replace:
+            raise QualcodeError(f"{qdpx[0]}: import a .qdpx on its own, without other files or options")
+        return import_qdpx(Path(qdpx[0]), positions=positions, project=project)
     proj = open_project(project)
     progress_bar = None
     try:
@@ -90,6 +102,9 @@ def import_cmd(
                 say(f"  not placed: coding {d['id']} {d['code']} by {d['coder']} "
                     f"[{d['start']}:{d['end']}] «{quote}» ({d['reason']}); "
                     "kept in 'qualcode codings --detached'")
+            for u in r.pseudonyms_unplaced:
+                say(f"  pseudonym decision not placed: «{u['text']}» [{u['start']}:{u['end']}] ({u['reason']}); "
+                    "listed in 'qualcode pseudonymise unplaced'")
     new = sum(r.status == "imported" for r in results)
     say(f"{new} imported, {sum(r.status == 'replaced' for r in results)} replaced, "
         f"{sum(r.status == 'unchanged' for r in results)} unchanged.")
@@ -120,6 +135,7 @@ def transcripts(project: ProjectOpt = None, json: JsonOpt = False):
 def show(
     transcript_id: Annotated[str, typer.Argument(metavar="ID", help="Transcript id.")],
     offsets: Annotated[bool, typer.Option(help="Show each turn's [start, end) offsets.")] = False,
+    pseudonymise: PseudoOpt = None,
     project: ProjectOpt = None,
     json: JsonOpt = False,
 ):
@@ -129,6 +145,12 @@ def show(
     proj = open_project(project)
     info = proj.transcript(transcript_id)
     segments = proj.segments(transcript_id)
+    hook = pseudonymiser(proj, pseudonymise)
+    if hook is not None:
+        info = {**info, "title": hook.string(info["title"]),
+                "attributes": {k: hook.string(v) for k, v in info["attributes"].items()}}
+        segments = [{**s, "text": hook.span(transcript_id, s["start"], s["end"]), "speaker": hook.string(s["speaker"])}
+                    for s in segments]
     if json:
         print_json({"id": info["id"], "title": info["title"], "attributes": info["attributes"],
                     "segments": segments})

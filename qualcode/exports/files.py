@@ -272,11 +272,12 @@ def _matrix_png(frames, tmp, title, labels, path):
 
 
 def write_rows(rows: Sequence[Mapping[str, Any]], path: str | Path, *, columns: Sequence[str],
-               title: str | None = None, sheet: str = "Extraits") -> Path:
+               title: str | None = None, sheet: str = "Extraits", headers: Mapping[str, str] | None = None) -> Path:
     """Write records (e.g. coded excerpts) with these `columns`, in this order, to
-    ``.csv``, ``.xlsx`` (bold header, frozen, widths, long text wrapped; streamed),
-    ``.json`` (a list of objects) or ``.md`` (a table, under `title` when given).
-    `rows` may also be a DataFrame (its `columns` are taken as they are)."""
+    ``.csv``, ``.xlsx`` (bold header, frozen, autofilter, widths, long text wrapped;
+    streamed), ``.json`` (a list of objects) or ``.md`` (a table, under `title` when
+    given). `rows` may also be a DataFrame. `headers` renames columns for people
+    (xlsx, md); csv and json keep the keys."""
     path = Path(path)
     suffix = _suffix(path, ("csv", "xlsx", "json", "md"))
     columns = list(columns)
@@ -284,6 +285,7 @@ def write_rows(rows: Sequence[Mapping[str, Any]], path: str | Path, *, columns: 
         frame = rows.reindex(columns=columns).astype(object)
     else:
         frame = pd.DataFrame([[_py(row.get(c)) for c in columns] for row in rows], columns=columns, dtype=object)
+    shown = frame.rename(columns=lambda c: (headers or {}).get(c, c))
 
     def write(tmp: Path) -> None:
         if suffix == ".csv":
@@ -293,10 +295,13 @@ def write_rows(rows: Sequence[Mapping[str, Any]], path: str | Path, *, columns: 
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
         elif suffix == ".md":
             lines = [f"# {title}", ""] if title else []
-            tmp.write_text("\n".join([*lines, *_md_table(frame, 0), ""]), encoding="utf-8")
+            tmp.write_text("\n".join([*lines, *_md_table(shown, 0), ""]), encoding="utf-8")
         else:
             wb = workbook(title)
-            xlsx_sheet(wb, sheet_name(sheet), frame, 0)  # frozen below the header only
+            ws = xlsx_sheet(wb, sheet_name(sheet), shown, 0)  # frozen below the header only
+            from openpyxl.utils import get_column_letter
+
+            ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{len(frame) + 1}"
             wb.save(tmp)
 
     return atomic_write(path, write)

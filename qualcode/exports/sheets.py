@@ -1,8 +1,9 @@
-"""The two spreadsheet writers every csv and xlsx export goes through.
+"""The spreadsheet writers every csv and xlsx export goes through.
 
 `write_csv` writes a frame as UTF-8 csv (with a BOM, for Excel) and `xlsx_sheet`
 streams a frame into a sheet of a write-only workbook (`workbook()`), so memory
-stays flat however many rows there are. Both pass every text cell, headers
+stays flat however many rows there are; `append_row` is `ws.append` for a sheet
+laid out by hand (normal openpyxl mode). All pass every text cell, headers
 included, through `qualcode.exports.safe`: no cell is ever a live formula and no
 character XML cannot hold reaches an xlsx file.
 """
@@ -118,3 +119,12 @@ def xlsx_sheet(wb, name: str, flat: pd.DataFrame, lead: int, *, header: list[str
     for record in flat.itertuples(index=False):
         ws.append([cell(v, alignment=a, number_format=f) for v, a, f in zip(record, wrapped, formats)])
     return ws
+
+
+def append_row(ws, values) -> None:
+    """`ws.append(values)` with text kept as text: characters XML cannot hold
+    dropped, and a value starting with "=" typed as a string, not a formula."""
+    ws.append([xml_text(v) if isinstance(v, str) else v for v in values])
+    for cell in ws[ws.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"

@@ -25,6 +25,7 @@ class FileResult:
     detached: list[dict] = field(default_factory=list)
     attributes: dict = field(default_factory=dict)  # unchanged text: attributes that differ
     attributes_applied: bool = False
+    pseudonyms_unplaced: list[dict] = field(default_factory=list)  # pseudonymisation decisions not re-anchored
 
 
 def expand_paths(paths, recursive: bool = False) -> list[Path]:
@@ -176,6 +177,9 @@ def _replace(store, doc: ImportedDoc, digest: str, existing: dict, actor: str) -
                      {"start": coding["start"], "end": coding["end"]},
                      {"start": span[0], "end": span[1]})
         result.reanchored += 1
+    from qualcode.pseudonymise.reanchor import reanchor as reanchor_pseudonyms
+
+    result.pseudonyms_unplaced = reanchor_pseudonyms(store, tid, old_text, new_text, actor)
     store.record(actor, "transcript.replace", f"transcript:{tid}",
                  {"hash": existing["content_hash"]}, {"hash": digest, "source": doc.path.name,
                                                       "detached": len(result.detached)})

@@ -126,4 +126,98 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (transcript_id, coder)
     );
     """,
+    # 3 (issue 16): pseudonymisation: detected candidates, their surface forms and
+    # decisions, the pseudonyms (entities), the allow-list and project list of names,
+    # candidates a re-import could not place, and project settings
+    """
+    CREATE TABLE pseudonym_entities (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        replacement TEXT NOT NULL,
+        gender TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE pseudonym_forms (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        surface TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        subtype TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'pending',
+        entity_id INTEGER REFERENCES pseudonym_entities(id),
+        lexical INTEGER NOT NULL DEFAULT 0,
+        score REAL NOT NULL DEFAULT 0,
+        reviewer TEXT,
+        reviewed_at TEXT
+    );
+    CREATE TABLE pseudonym_candidates (
+        id INTEGER PRIMARY KEY,
+        transcript_id TEXT NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+        form_id INTEGER NOT NULL REFERENCES pseudonym_forms(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        source TEXT NOT NULL,
+        score REAL NOT NULL,
+        status TEXT NOT NULL DEFAULT 'form',
+        created_at TEXT NOT NULL,
+        UNIQUE (transcript_id, start, "end")
+    );
+    CREATE INDEX pseudonym_candidates_by_form ON pseudonym_candidates (form_id);
+    CREATE TABLE pseudonym_unplaced (
+        id INTEGER PRIMARY KEY,
+        transcript_id TEXT NOT NULL,
+        form_id INTEGER REFERENCES pseudonym_forms(id) ON DELETE CASCADE,
+        old_start INTEGER NOT NULL,
+        old_end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        unplaced_at TEXT NOT NULL
+    );
+    CREATE TABLE pseudonym_words (
+        list TEXT NOT NULL,
+        key TEXT NOT NULL,
+        surface TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT '',
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (list, key)
+    );
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_at TEXT NOT NULL
+    );
+    """,
+    # 4 (issue 11): REFI-QDA exchange (qualcode.interop): isCodable, the GUIDs of transcripts,
+    # users, variables, cases and memo notes, of each coding and its selection, and
+    # project-level notes
+    """
+    ALTER TABLE codes ADD COLUMN codable INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE refi_ids (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        guid TEXT NOT NULL,
+        name TEXT,
+        PRIMARY KEY (kind, key)
+    );
+    CREATE TABLE coding_refi (
+        coding_id INTEGER PRIMARY KEY REFERENCES codings(id) ON DELETE CASCADE,
+        selection_guid TEXT NOT NULL,
+        coding_guid TEXT NOT NULL UNIQUE,
+        selection_user TEXT,
+        created TEXT
+    );
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        guid TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL DEFAULT '',
+        author TEXT,
+        created_at TEXT NOT NULL
+    );
+    """,
 ]
