@@ -152,14 +152,19 @@ def import_files(project, paths, *, actor: str | None = None) -> ImportResult:
         raise CodingsInvalid(errors)
     result = ImportResult(files=nfiles)
     store = project.store
+    texts: dict[str, str] = {}  # read once per transcript, not once per coding
     with store.transaction():
         for c in codings:
-            existing = coding_ops.find(project, c["transcript"], c["code"], c["coder"], c["start"], c["end"])
+            if c["transcript"] not in texts:
+                texts[c["transcript"]] = store.transcript(c["transcript"])["text"]
+            text = texts[c["transcript"]]
+            existing = coding_ops.find(project, c["transcript"], c["code"], c["coder"], c["start"], c["end"],
+                                       text=text)
             if existing:
                 result.present += 1
                 continue
             coding_ops.add(project, c["transcript"], c["code"], c["coder"], c["start"], c["end"],
-                           memo=c["memo"], origin="import", provenance={"file": c["where"]})
+                           memo=c["memo"], origin="import", provenance={"file": c["where"]}, text=text)
             result.added += 1
             result.by_coder[c["coder"]] = result.by_coder.get(c["coder"], 0) + 1
     return result

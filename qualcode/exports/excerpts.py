@@ -256,58 +256,47 @@ def write_xlsx(plan: Outline, path: str | Path, *, title: str, subtitle: str | N
     """The report as a workbook: sheet "Extraits" with a bold, indented row per code
     (its counts beside it) and a row per passage (code, actor type, quote, reference,
     coders, memo), filterable, header frozen; sheet "Synthèse" with the counts."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     from qualcode.exports.files import atomic_write
-    from qualcode.exports.sheets import append_row  # text as text, never a formula
+    from qualcode.exports.sheets import append_row, workbook  # streamed; text as text, never a formula
 
     def write(tmp: Path) -> None:
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "Extraits"
-        wb.properties.title = clean(title)
-        append_row(ws, [clean(title)])
-        ws["A1"].font = Font(bold=True, size=14)
-        append_row(ws, [clean(subtitle or "")])
-        header = ["Code", "Type d'acteur", "Extrait", "Référence", "Codage", "Mémo"]
-        ws.append(header)
-        for cell in ws[3]:
-            cell.font = Font(bold=True)
-        grey = PatternFill("solid", fgColor="E7E6E6")
-        for s in plan.sections:
-            append_row(ws, [s.label, None, s.counts.split(" — ", 1)[1], f"[{s.code}]"])
-            for cell in ws[ws.max_row]:
-                cell.fill, cell.font = grey, Font(bold=True, italic=cell.column > 1)
-            ws.cell(ws.max_row, 1).alignment = Alignment(indent=s.depth - 1)
-            for group in s.groups:
-                for row in group.rows:
-                    append_row(ws, [s.label, group.actor, f"« {quote_text(row)} »", reference(row), row["coder"],
-                               clean(row["memo"]) or None])
-                    ws.cell(ws.max_row, 1).alignment = Alignment(indent=s.depth - 1, vertical="top")
-                    for col in (2, 3, 4, 5, 6):
-                        ws.cell(ws.max_row, col).alignment = Alignment(wrap_text=True, vertical="top")
-        for cell in ws.iter_rows(min_row=4, max_col=6):
-            for c in cell:
-                if isinstance(c.value, str):
-                    c.data_type = "s"
+        wb = workbook(clean(title))
+        ws = wb.create_sheet("Extraits")
         for letter, width in zip("ABCDEF", (36, 18, 80, 45, 14, 30)):
             ws.column_dimensions[letter].width = width
         ws.freeze_panes = "A4"
-        ws.auto_filter.ref = f"A3:F{max(ws.max_row, 3)}"
+        append_row(ws, [clean(title)], {"font": Font(bold=True, size=14)})
+        append_row(ws, [clean(subtitle or "")])
+        header = ["Code", "Type d'acteur", "Extrait", "Référence", "Codage", "Mémo"]
+        append_row(ws, header, {"font": Font(bold=True)})
+        grey = PatternFill("solid", fgColor="E7E6E6")
+        wrap = Alignment(wrap_text=True, vertical="top")
+        rows = 3
+        for s in plan.sections:
+            append_row(ws, [s.label, None, s.counts.split(" — ", 1)[1], f"[{s.code}]"],
+                       [{"fill": grey, "font": Font(bold=True), "alignment": Alignment(indent=s.depth - 1)}]
+                       + [{"fill": grey, "font": Font(bold=True, italic=True)}] * 3)
+            rows += 1
+            first = {"alignment": Alignment(indent=s.depth - 1, vertical="top")}
+            for group in s.groups:
+                for row in group.rows:
+                    append_row(ws, [s.label, group.actor, f"« {quote_text(row)} »", reference(row), row["coder"],
+                                    clean(row["memo"]) or None], [first] + [{"alignment": wrap}] * 5)
+                    rows += 1
+        ws.auto_filter.ref = f"A3:F{rows}"
         counts = wb.create_sheet("Synthèse")
-        actors = list(plan.table.columns[3:])
-        append_row(counts, ["Code", "Identifiant", "Extraits", "Entretiens", *[actor_label(a, plural=True) for a in actors]])
-        for cell in counts[1]:
-            cell.font = Font(bold=True)
-        for code, r in plan.table.iterrows():
-            append_row(counts, [clean(r["label"]), code, *[int(v) for v in r.iloc[1:]]])
-            counts.cell(counts.max_row, 1).alignment = Alignment(indent=code.count("/"))
-            if "/" not in code:
-                counts.cell(counts.max_row, 1).font = Font(bold=True)
         counts.column_dimensions["A"].width, counts.column_dimensions["B"].width = 50, 40
         counts.freeze_panes = "C2"
-        counts.auto_filter.ref = counts.dimensions
+        actors = list(plan.table.columns[3:])
+        names = ["Code", "Identifiant", "Extraits", "Entretiens", *[actor_label(a, plural=True) for a in actors]]
+        append_row(counts, names, {"font": Font(bold=True)})
+        for code, r in plan.table.iterrows():
+            style = {"alignment": Alignment(indent=code.count("/")), **({} if "/" in code else {"font": Font(bold=True)})}
+            append_row(counts, [clean(r["label"]), code, *[int(v) for v in r.iloc[1:]]], [style])
+        counts.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(plan.table) + 1}"
         wb.save(tmp)
 
     return atomic_write(path, write)

@@ -6,9 +6,10 @@ failure (read-only folder, disk full, file-size limit, a folder or a file in the
 way) is one `QualcodeError` naming the target and what to do.
 
 Spreadsheet cells are written by `qualcode.exports.sheets` (`write_csv`,
-`xlsx_sheet`), which neutralise formula-like text and drop what XML cannot hold
-(`qualcode.exports.safe`): new csv/xlsx writers go through `write_rows`,
-`write_matrix` or those two functions, never `DataFrame.to_csv`/openpyxl directly.
+`xlsx_sheet`, `append_row`, `text_cell`), which neutralise formula-like text and
+drop what XML cannot hold (`qualcode.exports.safe`): new csv/xlsx writers go
+through `write_rows`, `write_matrix` or those functions, never `DataFrame.to_csv`
+or raw openpyxl cells.
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from qualcode.errors import QualcodeError
-from qualcode.exports.sheets import WRAP_CHARS, _py, workbook, write_csv, xlsx_sheet
+from qualcode.exports.safe import xml_text
+from qualcode.exports.sheets import WRAP_CHARS, _py, text_cell, workbook, write_csv, xlsx_sheet
 
 SHEET_NAMES = {"segments": "Segments codés", "interviews": "Entretiens", "people": "Personnes",
                "share": "Part des entretiens", "count": "Codages", "excerpts": "Extraits",
@@ -132,16 +134,28 @@ def sheet_name(measure: str, used: set[str] | None = None) -> str:
 
 
 def write_matrix(frames: Mapping[str, pd.DataFrame], path: str | Path, *, title: str,
-                 labels: Mapping[str, str] | None = None) -> Path:
+                 labels: Mapping[str, str] | None = None, note: str | None = None,
+                 sizes: Mapping[str, float] | None = None) -> Path:
     """Write matrices (measure key -> DataFrame) by the suffix of `path`: ``.csv`` (the
-    first one), ``.xlsx`` (a sheet each), ``.md``, ``.json``, ``.png`` (heatmap of the
-    first one). `labels` maps ids (index or columns) to display labels."""
+    first one), ``.xlsx`` (a sheet each, under a title row and a `note` row: measure,
+    coders, date, filters), ``.md``, ``.json``, ``.png`` (heatmap of the first one,
+    coloured within columns of `sizes` interviews). `labels` maps ids (index or
+    columns) to display labels ("Usagers (n = 13)"). Rows whose code has sub-codes
+    among the rows are parents: bold (xlsx, md, png), children indented."""
     path = Path(path)
     suffix = _suffix(path, ("csv", "xlsx", "md", "json", "png"))
     if not frames:
         raise QualcodeError(f"{path}: nothing to export")
-    writer = {".csv": _matrix_csv, ".xlsx": _matrix_xlsx, ".md": _matrix_md,
-              ".json": _matrix_json, ".png": _matrix_png}[suffix]
+    if suffix == ".png":
+        from qualcode.exports.heatmap import draw
+
+        measure, frame = next(iter(frames.items()))
+        return atomic_write(path, lambda tmp: draw(frame, tmp, measure=measure, title=title, labels=labels or {},
+                                                   path=path, sizes=sizes, note=note))
+    if suffix in (".xlsx", ".md"):
+        writer = _matrix_xlsx if suffix == ".xlsx" else _matrix_md
+        return atomic_write(path, lambda tmp: writer(frames, tmp, title, labels or {}, path, note))
+    writer = {".csv": _matrix_csv, ".json": _matrix_json}[suffix]
     return atomic_write(path, lambda tmp: writer(frames, tmp, title, labels or {}, path))
 
 
@@ -171,7 +185,9 @@ def _md_cell(value: Any, percent: bool = False) -> str:
     if value is None:
         return ""
     if percent and isinstance(value, (int, float)):
-        return f"{value:.0%}"
+        from qualcode.exports.french import percent as french_percent
+
+        return french_percent(value)
     if isinstance(value, float):
         return f"{value:.3g}"
     return str(value).replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
@@ -188,87 +204,93 @@ def _md_table(flat: pd.DataFrame, lead: int, percent: bool = False) -> list[str]
     return lines
 
 
-def _matrix_md(frames, tmp, title, labels, path):
-    lines = [f"# {title}", ""]
+def _hierarchy(frame: pd.DataFrame) -> tuple[list[int], set[str]]:
+    """Each row's depth below the shallowest row, and the rows that are parents of others."""
+    ids = [str(i) for i in frame.index]
+    top = min((i.count("/") for i in ids), default=0)
+    prefixes = {i.rsplit("/", 1)[0] for i in ids if "/" in i}
+    return [i.count("/") - top for i in ids], {i for i in ids if i in prefixes}
+
+
+def _matrix_md(frames, tmp, title, labels, path, note=None):
+    lines = [f"# {title}", ""] + ([note, ""] if note else [])
     for measure, frame in frames.items():
         flat, lead = _flat(frame, labels)
         flat = _display_columns(flat, labels)
+        if lead == 2:  # labels indented by depth, parents in bold
+            depths, parents = _hierarchy(frame)
+            flat.iloc[:, 1] = [("\u2003" * d) + (f"**{v}**" if str(i) in parents else str(v))
+                               for d, i, v in zip(depths, frame.index, flat.iloc[:, 1])]
         lines += [f"## {sheet_name(measure)}", "", *_md_table(flat, lead, measure == "share"), ""]
     tmp.write_text("\n".join(lines), encoding="utf-8")
 
 
-def _matrix_xlsx(frames, tmp, title, labels, path):
-    from openpyxl.formatting.rule import ColorScaleRule
+def _fill_sheet(ws, flat: pd.DataFrame, lead: int, top: int = 1) -> None:
+    """Header in bold (on row `top`), frozen panes, values, widths set from content,
+    long text wrapped."""
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    wb = workbook(title)
+    header = [HEADERS.get(str(c), str(c)) if i < lead else str(c) for i, c in enumerate(flat.columns)]
+    widths = [len(h) for h in header]
+    for col, text in enumerate(header, start=1):
+        text_cell(ws, top, col, text).font = Font(bold=True)
+    for r, rec in enumerate(flat.itertuples(index=False), start=top + 1):
+        for col, value in enumerate(rec, start=1):
+            value = _py(value)
+            if isinstance(value, str):
+                value = text_cell(ws, r, col, value).value  # a quote starting with "=" is text, not a formula
+                widths[col - 1] = max(widths[col - 1], max(map(len, value.splitlines() or [""])))
+                continue
+            ws.cell(row=r, column=col, value=value)
+            if value is not None:
+                widths[col - 1] = max(widths[col - 1], len(f"{value:.2f}" if isinstance(value, float) else str(value)))
+    for col, width in enumerate(widths, start=1):
+        letter = get_column_letter(col)
+        ws.column_dimensions[letter].width = min(max(width, 6), WRAP_CHARS) + 2
+        if width > WRAP_CHARS:
+            for (cell,) in ws.iter_rows(min_row=top + 1, min_col=col, max_col=col):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = ws.cell(row=top + 1, column=lead + 1).coordinate
+
+
+def _matrix_xlsx(frames, tmp, title, labels, path, note=None):
+    from openpyxl import Workbook
+    from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()  # matrices are small: laid out in place, every text cell through text_cell
+    wb.remove(wb.active)
+    wb.properties.title = xml_text(title)
     used: set[str] = set()
     for measure, frame in frames.items():
+        ws = wb.create_sheet(sheet_name(measure, used))
         flat, lead = _flat(frame, labels)
         flat = _display_columns(flat, labels)
+        text_cell(ws, 1, 1, f"{title} — {sheet_name(measure)}").font = Font(bold=True, size=13)
+        text_cell(ws, 2, 1, note or "")
+        _fill_sheet(ws, flat, lead, top=3)
+        if lead == 2:
+            depths, parents = _hierarchy(frame)
+            for r, (depth, code) in enumerate(zip(depths, frame.index), start=4):
+                for col in (1, 2):
+                    ws.cell(row=r, column=col).font = Font(bold=str(code) in parents)
+                ws.cell(row=r, column=2).alignment = Alignment(indent=depth)
         numeric = [i + 1 for i, c in enumerate(flat.columns)
-                   if i >= lead and pd.api.types.is_numeric_dtype(flat.iloc[:, i])]
-        formats = {c - 1: "0%" for c in numeric} if measure == "share" else None
-        header = [HEADERS.get(str(c), str(c)) if i < lead else str(c) for i, c in enumerate(flat.columns)]
-        ws = xlsx_sheet(wb, sheet_name(measure, used), flat, lead, header=header, formats=formats)
-        last = len(flat) + 1
-        scaled = [c for c in numeric if str(flat.columns[c - 1]) != "Total"]
-        if scaled and len(flat):
-            cells = f"{get_column_letter(min(scaled))}2:{get_column_letter(max(scaled))}{last}"
-            ws.conditional_formatting.add(cells, ColorScaleRule(
-                start_type="min", start_color="FFFFFF", mid_type="percentile", mid_value=50,
+                   if i >= lead and pd.api.types.is_numeric_dtype(flat[c])]
+        last = len(flat) + 3
+        if measure == "share":
+            for col in numeric:
+                for (cell,) in ws.iter_rows(min_row=4, max_row=last, min_col=col, max_col=col):
+                    cell.number_format = "0%"
+        scaled = [c for c in numeric if not str(flat.columns[c - 1]).startswith("Total")]
+        for col in scaled if len(flat) else []:  # each column on its own scale: groups differ in size
+            letter = get_column_letter(col)
+            ws.conditional_formatting.add(f"{letter}4:{letter}{last}", ColorScaleRule(
+                start_type="num", start_value=0, start_color="FFFFFF", mid_type="percentile", mid_value=50,
                 mid_color="FFE699", end_type="max", end_color="F4B183"))
     wb.save(tmp)
-
-
-def _short(text: str, width: int = LABEL_CHARS) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _matrix_png(frames, tmp, title, labels, path):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    measure, frame = next(iter(frames.items()))
-    values = frame.drop(columns=[c for c in ("label", "Total") if c in frame.columns])
-    if not all(pd.api.types.is_numeric_dtype(values[c]) for c in values.columns):
-        raise QualcodeError(f"{path}: a heatmap needs numbers (export the counts, not the excerpts)")
-    if "label" in frame.columns:
-        row_labels = [_short(v) for v in frame["label"]]
-    else:
-        row_labels = [_short(labels.get(str(i), str(i))) for i in frame.index]
-    col_labels = [_short(labels.get(str(c), str(c))) for c in values.columns]
-    rows, cols = values.shape
-    longest_row = max(map(len, row_labels), default=0)
-    longest_col = max(map(len, col_labels), default=0)
-    width = min(200.0, max(6.0, 1.5 + 0.075 * longest_row + 0.75 * cols + 1.5))
-    height = min(300.0, max(3.0, 1.4 + 0.055 * longest_col + 0.32 * rows))
-    fig = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    ax.set_title("\n".join(textwrap.wrap(title, 90)) or None, fontsize=11)
-    share = measure == "share"
-    if rows and cols:
-        data = values.to_numpy(dtype=float)
-        top = 1.0 if share else max(float(np.nanmax(data)), 1.0)
-        image = ax.imshow(data, cmap="YlOrRd", vmin=0, vmax=top, aspect="auto")
-        bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-        bar.set_label(SHEET_NAMES.get(measure, measure))
-        ax.set_xticks(range(cols), col_labels, rotation=40, ha="right", fontsize=9)
-        ax.set_yticks(range(rows), row_labels, fontsize=9)
-        if rows * cols <= 4000:
-            for (r, c), v in np.ndenumerate(data):
-                text = "" if math.isnan(v) else f"{v:.0%}" if share else f"{v:g}"
-                ax.text(c, r, text, ha="center", va="center", fontsize=8,
-                        color="white" if v > 0.6 * top else "black")
-    else:
-        ax.text(0.5, 0.5, "Aucune donnée", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fig.tight_layout()
-    fig.savefig(tmp, format="png", dpi=100)
 
 
 def write_rows(rows: Sequence[Mapping[str, Any]], path: str | Path, *, columns: Sequence[str],

@@ -121,10 +121,33 @@ def xlsx_sheet(wb, name: str, flat: pd.DataFrame, lead: int, *, header: list[str
     return ws
 
 
-def append_row(ws, values) -> None:
-    """`ws.append(values)` with text kept as text: characters XML cannot hold
-    dropped, and a value starting with "=" typed as a string, not a formula."""
-    ws.append([xml_text(v) if isinstance(v, str) else v for v in values])
-    for cell in ws[ws.max_row]:
-        if cell.data_type == "f":
-            cell.data_type = "s"
+def append_row(ws, values, styles=None) -> None:
+    """`ws.append(values)` with text kept as text: characters XML cannot hold dropped,
+    a value starting with "=" typed as a string, not a formula. `styles`: a dict of
+    cell styles (font, fill, alignment, number_format) for every cell, or a list of
+    such dicts (or None) per cell. Works on write-only (streamed) sheets too."""
+    from openpyxl.cell import WriteOnlyCell
+
+    values = [xml_text(v) if isinstance(v, str) else v for v in values]
+    per_cell = styles if isinstance(styles, list) else [styles] * len(values)
+    per_cell = per_cell + [None] * (len(values) - len(per_cell))
+    cells = []
+    for value, style in zip(values, per_cell):
+        if style or (isinstance(value, str) and value.startswith("=")):
+            cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            for key, setting in (style or {}).items():
+                setattr(cell, key, setting)
+            cells.append(cell)
+        else:
+            cells.append(value)
+    ws.append(cells)
+
+
+def text_cell(ws, row: int, column: int, text: str):
+    """`ws.cell(row, column, text)` on a sheet laid out in place (normal openpyxl
+    mode), typed as text and stripped of what XML cannot hold. Returns the cell."""
+    cell = ws.cell(row=row, column=column, value=xml_text(text))
+    cell.data_type = "s"
+    return cell

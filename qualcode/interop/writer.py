@@ -7,7 +7,8 @@
 - Positions are written as NVivo reads them: UTF-16 code units over that text,
   end exclusive. (For texts without characters outside the BMP, such as emoji,
   that is the same as code points.)
-- The codebook: `interop.codes` (slugs kept in ``<?qualcode slug?>``); each
+- The codebook: `interop.codes` (slugs, families and keywords kept in
+  ``<?qualcode slug family keywords?>``); each
   transcript's id is kept in ``<?qualcode id?>``; memos become ``<Note>``s
   referenced from what they are about; attributes become one ``<Case>`` per
   transcript with its ``<VariableValue>``s; coders become ``<User>``s.
@@ -107,7 +108,7 @@ class _Writer:
             book = _sub(self.root, "CodeBook")
             note_of = {code_id: guid for code_id, memo in b.code_memos.items()
                        if (guid := self.note(None, memo))}
-            add_code_elements(_sub(book, "Codes"), b.codes, self.name, notes=note_of)
+            add_code_elements(_sub(book, "Codes"), b.codes, self.name, notes=note_of, extras=True)
         self._cases()
         self._sources()
         self._notes()
