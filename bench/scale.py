@@ -85,8 +85,8 @@ def make_corpus(scale: int, folder: Path) -> Path:
                 _mark_docx(source, target, mark)
             elif source.suffix == ".odt":
                 _mark_odt(source, target, mark)
-            else:
-                target.write_text(source.read_text(encoding="utf-8").rstrip("\n") + f"\n{mark}\n", encoding="utf-8")
+            else:  # bytes: the demo has a cp1252 file; the mark is ASCII
+                target.write_bytes(source.read_bytes().rstrip(b"\n") + f"\n{mark}\n".encode("ascii"))
             out_rows.append({**row, "id": tid, "file": target.name})
             for coder_dir in (CORPUS / "codings").iterdir():
                 yaml_file = coder_dir / f"{row['id']}.yaml"
@@ -119,7 +119,11 @@ def floor_read(corpus: str) -> None:
         elif path.suffix == ".odt":
             total += sum(len(teletype.extractText(p)) for p in load(str(path)).getElementsByType(P))
         elif path.suffix in (".txt", ".md", ".vtt", ".srt"):
-            total += len(path.read_text(encoding="utf-8"))
+            data = path.read_bytes()
+            try:
+                total += len(data.decode("utf-8"))
+            except UnicodeDecodeError:
+                total += len(data.decode("cp1252"))
 
 
 def floor_yaml(db: str, corpus: str) -> None:
