@@ -52,6 +52,9 @@ def resolve_span(project, transcript_id: str, *, segment: int | None = None, quo
     return matches[occurrence - 1]
 
 
+CLOSEST_LIMIT = 1_000_000  # characters: longer texts get no "closest passage" hint
+
+
 def closest_passage(text: str, quote: str, floor: float = 0.6) -> str | None:
     """The passage of `text` that reads most like `quote` (case and accents folded),
     as many words long, or None when nothing comes close: "les punaises" -> "des
@@ -63,6 +66,8 @@ def closest_passage(text: str, quote: str, floor: float = 0.6) -> str | None:
     def fold(s: str) -> str:
         return "".join(c for c in unicodedata.normalize("NFD", s.casefold()) if not unicodedata.combining(c))
 
+    if len(text) > CLOSEST_LIMIT:  # the scan compares every word window: seconds per 100,000 characters
+        return None
     words = list(re.finditer(r"\S+", text))
     size = len(quote.split())
     if not words or not size or len(quote) > 400:
