@@ -46,14 +46,15 @@ CODINGS = [
 
 
 @pytest.fixture
-def proj(tmp_path):
-    from qualcode import Project, coding
+def proj(tmp_path, backend, request):
+    from qualcode import coding
+    from tests.conftest import new_project
 
     for name, bodies in (("T1", T1), ("T2", T2), ("T3", T3)):
         lines = [f"{'ER'[i % 2]} : {body}" for i, body in enumerate(bodies)]
         (tmp_path / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (tmp_path / "cb.yaml").write_text(CODEBOOK, encoding="utf-8")
-    project = Project.init(tmp_path / "proj")
+    project = new_project(backend, tmp_path / "proj", request)
     project.import_files(sorted(tmp_path.glob("T*.txt")))
     project.load_codebook(tmp_path / "cb.yaml")
     for tid, code, coder, start, end in CODINGS:

@@ -123,12 +123,12 @@ def test_codebook_differences_need_yes(apart, cli):
 
 def test_conflicts_stop_with_nothing_written(apart, tmp_path, cli):
     a, b, _ = apart
-    b.store.conn.execute("UPDATE transcripts SET text = text || ' (corrigé)', content_hash = 'x' WHERE id = 'U2'")
+    b.store._exec("UPDATE transcripts SET text = text || ' (corrigé)', content_hash = 'x' WHERE id = 'U2'")
     before = _codings(a)
     result = cli("merge", b.root, "--yes", "--project", a.root)
     assert result.code == 1 and "conflict: source" in result.err and "transcript 'U2' here, but its text differs" in result.err
     assert _codings(a) == before and a.store.audit_entries(action_prefix="project.merge") == []
-    b.store.conn.execute("UPDATE transcripts SET text = substr(text, 1, length(text) - 11) WHERE id = 'U2'")
+    b.store._exec("UPDATE transcripts SET text = substr(text, 1, length(text) - 11) WHERE id = 'U2'")
     # the same code id meaning another thing (another GUID, another label)
     a.store.set_code_guid(a.store.code("freins/equipe")["pk"], "aaaaaaaa-0000-4000-8000-000000000001")
     b.store.set_code_guid(b.store.code("freins/equipe")["pk"], "bbbbbbbb-0000-4000-8000-000000000001")
