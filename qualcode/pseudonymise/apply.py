@@ -46,8 +46,6 @@ class Pseudonymiser:
         return self._texts[transcript_id]
 
     def _matches(self, text: str) -> list[tuple[int, int, str]]:
-        from qualcode.pseudonymise.ner import sentence_initial
-
         out = []
         found = occurrences(text, self.forms)
         if self.hashed:
@@ -55,8 +53,8 @@ class Pseudonymiser:
                       if not any(s < m[1] and m[0] < e for s, e, _ in found)]
         for start, end, key in found:
             form = self.forms.get(key) or self.hashed[key]
-            if form["lexical"] and (not capitalised(text[start:end]) or sentence_initial(text, start)):
-                continue  # "claire" the adjective is not Claire
+            if form["lexical"] and not capitalised(text[start:end]):
+                continue  # "claire" the adjective is not Claire (a capital, even at a sentence start, is)
             out.append((start, end, form["replacement"]))
         if self.titled:
             from qualcode.pseudonymise.forms import form_key

@@ -56,13 +56,11 @@ def combine(cands: list[Candidate], allow: set[str]) -> list[Candidate]:
 def propagate(text: str, forms: dict[str, dict], present: list[Candidate]) -> list[Candidate]:
     """Candidates for every occurrence of known forms (key -> {kind, score,
     lexical, subtype}) that no present candidate covers. A form that is also a
-    common word ("Claire") only reaches capitalised occurrences inside a sentence."""
-    from qualcode.pseudonymise.ner import sentence_initial
-
+    common word ("Claire") only reaches capitalised occurrences."""
     out = []
     for start, end, key in occurrences(text, forms):
         form = forms[key]
-        if form.get("lexical") and (not capitalised(text[start:end]) or sentence_initial(text, start)):
+        if form.get("lexical") and not capitalised(text[start:end]):
             continue
         if any(c.start < end and start < c.end for c in present):
             continue
