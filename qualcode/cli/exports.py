@@ -89,6 +89,9 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
     if cells != "count":
         raise QualcodeError("--cells applies to the framework matrix (--by transcript)")
     rows = _rows(codes, level or "all", code, proj.store)
+    hook = pseudonymiser(proj, pseudonymise)
+    if hook is not None:  # code labels leave the project too
+        rows = hook.frame(rows)
     units, transcripts, coders = frames.matrix_inputs(proj.store, coders=coder, agreement=agreement_only)
     measures = list(dict.fromkeys(measure or ["segments"]))
     unknown = [m for m in measures if m not in MEASURES]
@@ -174,7 +177,7 @@ def _framework(proj, codes, level, coder, code, out, cells, as_json, hook=None):
     rows = _rows(codes, level, code, proj.store)
     excerpts = frames.codings_frame(proj.store, coders=coder)
     if hook is not None:
-        excerpts = hook.frame(excerpts)
+        excerpts, rows = hook.frame(excerpts), hook.frame(rows)
     transcripts = frames.transcripts_frame(proj.store)
     if coder:
         transcripts = transcripts[transcripts.index.isin(excerpts["transcript"])]
@@ -221,7 +224,7 @@ def _show_framework(frame, labels, transcripts):
 def cooccurrence(mode: Annotated[str, typer.Option("--mode", help="overlap (spans intersect) or segment (same turn).")] = "overlap",
                  level: LevelOpt = None, coder: CoderOpt = None, code: CodeOpt = None, out: OutOpt = None,
                  top: Annotated[int, typer.Option("--top", help="Pairs listed in the terminal.")] = 20,
-                 project: ProjectOpt = None, json: JsonOpt = False):
+                 pseudonymise: PseudoOpt = None, project: ProjectOpt = None, json: JsonOpt = False):
     """Codes × codes: how often two codes overlap, or meet in the same turn.
     The diagonal holds each code's own codings (overlap) or turns (segment)."""
     from qualcode.exports import frames
@@ -230,6 +233,9 @@ def cooccurrence(mode: Annotated[str, typer.Option("--mode", help="overlap (span
 
     proj = open_project(project)
     rows = _rows(frames.codes_frame(proj.store), level or "leaf", code, proj.store)
+    hook = pseudonymiser(proj, pseudonymise)
+    if hook is not None:
+        rows = hook.frame(rows)
     codings = frames.load_codings(proj.store, coders=coder)
     units = frames.coding_units(codings, frames.segments_frame(proj.store)) if mode == "segment" else None
     result = square(codings, rows, mode=mode, units=units, level="all")
@@ -283,7 +289,9 @@ def excerpts(code: CodeOpt = None, coder: CoderOpt = None,
     subtitle = (f"Projet {proj.root.name} — {' ; '.join(filters)} — {len(frame)} codages, "
                 f"{frame['transcript'].nunique()} entretiens — {date.today().isoformat()}")
     if fmt == "docx":
-        path = write_report(frame, frames.codes_frame(proj.store), out, title="Extraits codés", subtitle=subtitle)
+        codes = frames.codes_frame(proj.store)
+        path = write_report(frame, hook.frame(codes) if hook is not None else codes, out, title="Extraits codés",
+                            subtitle=subtitle)
     else:
         path = write_rows(frame.to_dict("records"), out, columns=list(frame.columns), title=f"Extraits codés — {subtitle}")
     _wrote(f"wrote {len(frame)} excerpts ({frame['code'].nunique()} codes, "

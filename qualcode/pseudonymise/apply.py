@@ -16,7 +16,7 @@ from qualcode.pseudonymise.replace import fit_case
 
 SETTING = "exports.pseudonymise"
 MODES = ("always", "off")
-KEEP_COLUMNS = {"transcript", "code", "label", "coder", "id", "start", "end", "segment", "origin", "created_at",
+KEEP_COLUMNS = {"transcript", "code", "coder", "id", "family", "start", "end", "segment", "origin", "created_at",
                 "actor_type", "date", "people", "hotel_type", "mode", "sex", "age_band", "time_in_assore"}
 
 
@@ -31,7 +31,8 @@ class Pseudonymiser:
         # after `forget`, accepted forms are known by a salted one-way key only ("h:…")
         self.hashed = {f["key"]: f for f in accepted if f["key"].startswith("h:")}
         known = {f["key"]: f for f in accepted if not f["key"].startswith(("h:", "t:"))}
-        self.forms = {k: f for k, f in known.items() if k not in allow}
+        # ages are replaced where they were found, never matched elsewhere as text
+        self.forms = {k: f for k, f in known.items() if k not in allow and f["kind"] != "date"}
         # an allow-listed word that is also someone's name ("Madame Aurore"): only after a title
         self.titled = {k: f for k, f in known.items() if k in allow}
         self.titled.update({f["key"]: f for f in accepted if f["key"].startswith("t:")})
