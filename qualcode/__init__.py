@@ -8,7 +8,7 @@ layers over it::
     project.import_files(["transcripts/"], manifest="transcripts/manifest.csv")
     project.load_codebook("codebooks/assore.yaml")
     project.apply_code("U07", "freins/usagers/conditions-hotelieres", "ana",
-                       quote="les punaises")
+                       quote="des punaises")
     project.suggest(method="both", train_coder="ana")
     report = project.agreement(["ana", "bob"], unit="character")
     tables = project.matrix(by="actor_type", measures=["interviews", "people"])

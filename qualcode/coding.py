@@ -40,7 +40,9 @@ def resolve_span(project, transcript_id: str, *, segment: int | None = None, quo
     matches = [(s + base, e + base) for s, e in find_quote(text[base:limit], quote)]
     where = f"transcript '{transcript_id}'" + (f" segment {segment}" if segment else "")
     if not matches:
-        raise QualcodeError(f"quote not found in {where}: «{quote[:80]}»")
+        near = closest_passage(text[base:limit], quote)
+        hint = f" (closest: «{near}»)" if near else ""
+        raise QualcodeError(f"quote not found in {where}: «{quote[:80]}»{hint}")
     if occurrence is None:
         if len(matches) > 1:
             raise QualcodeError(f"quote occurs {len(matches)} times in {where}; choose one with --occurrence K")
@@ -48,6 +50,39 @@ def resolve_span(project, transcript_id: str, *, segment: int | None = None, quo
     if not 1 <= occurrence <= len(matches):
         raise QualcodeError(f"quote occurs {len(matches)} time(s) in {where}, not {occurrence}")
     return matches[occurrence - 1]
+
+
+def closest_passage(text: str, quote: str, floor: float = 0.6) -> str | None:
+    """The passage of `text` that reads most like `quote` (case and accents folded),
+    as many words long, or None when nothing comes close: "les punaises" -> "des
+    punaises". Candidates start at word starts; a cheap bound discards most."""
+    import re
+    import unicodedata
+    from difflib import SequenceMatcher
+
+    def fold(s: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", s.casefold()) if not unicodedata.combining(c))
+
+    words = list(re.finditer(r"\S+", text))
+    size = len(quote.split())
+    if not words or not size or len(quote) > 400:
+        return None
+    target = " ".join(fold(quote).split())
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(target)
+    best, best_span = floor, None
+    for i in range(len(words)):
+        for n in {size - 1, size, size + 1} - {0}:
+            if i + n > len(words):
+                continue
+            start, end = words[i].start(), words[i + n - 1].end()
+            matcher.set_seq1(" ".join(fold(text[start:end]).split()))
+            if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best and matcher.ratio() > best:
+                best, best_span = matcher.ratio(), (start, end)
+    if best_span is None:
+        return None
+    found = " ".join(text[best_span[0]:best_span[1]].split())
+    return found if len(found) <= 100 else found[:99] + "…"
 
 
 def _parse_span(span) -> tuple[int, int]:

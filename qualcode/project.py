@@ -96,8 +96,11 @@ class Project:
     def transcript(self, transcript_id: str) -> dict:
         row = self.store.transcript(transcript_id)
         if row is None:
-            known = ", ".join(self.store.transcript_ids()[:10])
-            raise QualcodeError(f"unknown transcript '{transcript_id}' (known: {known or 'none'})")
+            from qualcode.errors import did_you_mean, listing
+
+            known = self.store.transcript_ids()
+            raise QualcodeError(f"unknown transcript '{transcript_id}'{did_you_mean(transcript_id, known)} "
+                                f"(known: {listing(known, 10)})")
         row["attributes"] = self.store.attributes(transcript_id)
         return row
 
@@ -192,6 +195,7 @@ class Project:
         """Code a passage chosen by segment number, quote (and occurrence) or span."""
         from qualcode import coding
 
+        self.code(code_id)  # a misspelled code is reported even when the quote is wrong too
         start, end = coding.resolve_span(self, transcript_id, segment=segment, quote=quote,
                                          occurrence=occurrence, span=span)
         return coding.add(self, transcript_id, code_id, coder, start, end, memo=memo)

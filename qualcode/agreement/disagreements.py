@@ -183,8 +183,11 @@ def write_docx(result: Disagreements, path, labels: dict[str, str]):
 
     from qualcode.exports.files import atomic_write
 
+    from qualcode.exports.french import set_up_document
+
     a, b = result.coders
     doc = Document()
+    set_up_document(doc)
     doc.add_heading(f"Désaccords de codage : {a} / {b}", level=0)
     doc.add_paragraph(f"{len(result.passages)} passages dans {len(result.transcripts)} entretiens codés "
                       f"par les deux codeurs ({', '.join(result.transcripts)}).")

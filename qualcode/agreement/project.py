@@ -21,7 +21,7 @@ from qualcode.agreement.stats import (NO_UNITS, NO_VARIATION, Agreement, _kappa,
                                       krippendorff_alpha)
 from qualcode.agreement.unitizing import unitizing_alpha
 from qualcode.codebook.model import ancestors, is_descendant_or_self
-from qualcode.errors import QualcodeError
+from qualcode.errors import QualcodeError, require_known
 
 UNITS = ("character", "segment")
 SCOPES = ("all", "respondents")
@@ -48,9 +48,8 @@ def load(project, coders, transcripts=None) -> Corpus:
     coders = list(dict.fromkeys(coders or []))
     if len(coders) < 2:
         raise QualcodeError("agreement needs at least two different coders (--coders A B)")
-    store, known = project.store, project.store.coders()
-    if unknown := [c for c in coders if c not in known]:
-        raise QualcodeError(f"no codings by {', '.join(unknown)} (coders: {', '.join(known) or 'none'})")
+    store = project.store
+    require_known("no codings by", coders, store.coders(), "coders")
     candidates = list(dict.fromkeys(transcripts or [])) or store.transcript_ids()
     for tid in transcripts or []:
         project.transcript(tid)  # refuses unknown ids

@@ -25,6 +25,21 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from qualcode import __version__
+
+        typer.echo(f"qualcode {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")) -> None:
+    """Terminal-native qualitative data analysis: import transcripts, code them with a
+    hierarchical codebook, get NLP suggestions, check inter-coder agreement, export matrices."""
+
+
 def _register() -> None:
     from qualcode.cli import agreement, assist, codebook, coding, exports, pseudonymise, search, transcripts
 

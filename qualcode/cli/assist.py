@@ -126,10 +126,14 @@ def suggestions(transcript: Annotated[Optional[str], typer.Option("--transcript"
                 code: Annotated[Optional[str], typer.Option(help="Code, with its sub-codes.")] = None,
                 min_score: Annotated[Optional[float], typer.Option(help="Only scores at or above.")] = None,
                 status: Annotated[str, typer.Option(help="pending, accepted or rejected.")] = "pending",
+                top: Annotated[Optional[int], typer.Option("--top", help="Only the N highest scores.")] = None,
                 project: ProjectOpt = None, json: JsonOpt = False):
     """List suggestions: transcript, span, quote, code, score, method."""
     proj = open_project(project)
     rows = proj.store.suggestions(status=status, transcript=transcript, code=code, min_score=min_score)
+    total = len(rows)
+    if top is not None:
+        rows = sorted(rows, key=lambda r: -r["score"])[:max(top, 0)]
     texts: dict[str, str] = {}
     for r in rows:
         text = texts.setdefault(r["transcript"], proj.store.transcript(r["transcript"])["text"])
@@ -138,7 +142,9 @@ def suggestions(transcript: Annotated[Optional[str], typer.Option("--transcript"
         print_json([{k: r[k] for k in ("id", "transcript", "start", "end", "quote", "code", "score", "method",
                                         "explanation", "status")} for r in rows])
         return
-    table(f"{len(rows)} {status} suggestions", ["id", "transcript", "span", "code", "score", "method", "quote"],
+    shown = f"{len(rows)} {status} suggestions" if len(rows) == total else \
+        f"the {len(rows)} highest-scored of {total:,} {status} suggestions"
+    table(shown, ["id", "transcript", "span", "code", "score", "method", "quote"],
           [[r["id"], r["transcript"], f"{r['start']}:{r['end']}", r["code"], f"{r['score']:.2f}", r["method"],
             _short(r["quote"])] for r in rows], justify_right=("id", "score"))
 

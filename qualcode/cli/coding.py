@@ -46,6 +46,8 @@ def code(transcript: Annotated[str, typer.Argument(metavar="TRANSCRIPT")],
         # checked here (not as a required option) so that it is a one-line error, exit 1
         raise QualcodeError("a coding needs a coder name (--coder NAME)")
     proj = open_project(project)
+    proj.transcript(transcript)
+    ops.require_code(proj.store, code_id)  # reported even when the quote is wrong too
     start, end = ops.resolve_span(proj, transcript, segment=segment, quote=quote,
                                   occurrence=occurrence, span=span)
     result = ops.add(proj, transcript, code_id, coder, start, end, memo=memo)
@@ -99,6 +101,7 @@ def codings_list(ctx: typer.Context,
     if ctx.invoked_subcommand:
         return
     from qualcode import coding as ops
+    from qualcode.errors import require_known
 
     proj = open_project(project)
     if detached:
@@ -112,6 +115,10 @@ def codings_list(ctx: typer.Context,
         return
     if code_id:
         ops.require_code(proj.store, code_id)
+    if transcript:
+        proj.transcript(transcript)
+    if coder:
+        require_known("no codings by", [coder], proj.store.coders(), "coders")
     rows = proj.store.codings(transcript=transcript, code=code_id, coder=coder,
                               attr=("actor_type", actor_type) if actor_type else None)
     texts: dict[str, str] = {}
@@ -187,7 +194,12 @@ def log(coder: Annotated[Optional[str], typer.Option("--coder", "-c", help="Only
     """The audit trail: every coding and codebook change, who, when, before/after."""
     from rich.text import Text
 
-    rows = open_project(project).store.audit_entries(actor=coder, since=since, until=until,
+    from qualcode.errors import require_known
+
+    store = open_project(project).store
+    if coder:
+        require_known("no changes by", [coder], store.audit_actors(), "people in the log")
+    rows = store.audit_entries(actor=coder, since=since, until=until,
                                                      action_prefix=action, limit=limit)
     if json:
         print_json(rows)

@@ -3,6 +3,7 @@ project, printing tables and JSON."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -33,16 +34,30 @@ def open_project(path: Path | None):
     return Project.open(path)
 
 
+PIPED_WIDTH = 200  # columns of tables written to a pipe or a log (a terminal gives its own width)
+
+
+def _width(stream) -> int | None:
+    """None (rich asks the terminal) unless the output is piped: then COLUMNS, or
+    PIPED_WIDTH, so that tables keep their natural width instead of 80 columns."""
+    if os.environ.get("COLUMNS"):
+        return None
+    try:
+        return None if stream.isatty() else PIPED_WIDTH
+    except (AttributeError, ValueError):
+        return PIPED_WIDTH
+
+
 def console():
     from rich.console import Console
 
-    return Console(soft_wrap=False)
+    return Console(soft_wrap=False, width=_width(sys.stdout))
 
 
 def err_console():
     from rich.console import Console
 
-    return Console(stderr=True)
+    return Console(stderr=True, width=_width(sys.stderr))
 
 
 def print_json(data) -> None:

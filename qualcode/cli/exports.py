@@ -16,6 +16,7 @@ LevelOpt = Annotated[Optional[str], typer.Option("--level", help="family, leaf, 
 CoderOpt = Annotated[Names, typer.Option("--coder", "-c", help="Only this coder's codings (repeatable; default: all coders).")]
 CodeOpt = Annotated[Names, typer.Option("--code", help="Only this code and its sub-codes (repeatable).")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file; the format follows its suffix.")]
+WhereOpt = Annotated[Names, typer.Option("--where", "-w", help="attribute=value (repeatable; same attribute: any of the values).")]
 FRAMEWORK_FORMATS = (".xlsx", ".docx", ".csv", ".md", ".json")
 TERMINAL_COLUMNS = 12  # codes shown as columns in the terminal before switching to a list
 SHORT_ACTORS = {"pilotage": "Pilotage", "professionnels_dispositif": "Prof. dispositif",
@@ -64,7 +65,8 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
            agreement_only: Annotated[bool, typer.Option("--agreement-only", help="Only what every selected coder coded (after roll-up).")] = False,
            code: CodeOpt = None, out: OutOpt = None,
            cells: Annotated[str, typer.Option("--cells", help="With --by transcript: count or excerpts.")] = "count",
-           pseudonymise: PseudoOpt = None, project: ProjectOpt = None, json: JsonOpt = False):
+           where: WhereOpt = None, pseudonymise: PseudoOpt = None, project: ProjectOpt = None,
+           json: JsonOpt = False):
     """Theme matrix: codes (with roll-up) × values of an attribute, plus a total.
 
     Measures: coded segments; interviews where the code appears; people in them
@@ -85,7 +87,7 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
             raise QualcodeError("--measure and --agreement-only apply to theme matrices; "
                                 "the framework matrix (--by transcript) takes --cells count|excerpts")
         return _framework(proj, codes, level or "family", coder, code, out, cells, json,
-                          pseudonymiser(proj, pseudonymise))
+                          pseudonymiser(proj, pseudonymise), where)
     if cells != "count":
         raise QualcodeError("--cells applies to the framework matrix (--by transcript)")
     rows = _rows(codes, level or "all", code, proj.store)
@@ -93,6 +95,7 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
     if hook is not None:  # code labels leave the project too
         rows = hook.frame(rows)
     units, transcripts, coders = frames.matrix_inputs(proj.store, coders=coder, agreement=agreement_only)
+    transcripts = frames.where_transcripts(transcripts, where)
     measures = list(dict.fromkeys(measure or ["segments"]))
     unknown = [m for m in measures if m not in MEASURES]
     if unknown:
@@ -162,7 +165,7 @@ def _show_theme(result, measure, transcripts, by, title, note):
                  numeric=len(columns), ids=list(frame.index))
 
 
-def _framework(proj, codes, level, coder, code, out, cells, as_json, hook=None):
+def _framework(proj, codes, level, coder, code, out, cells, as_json, hook=None, where=None):
     """--by transcript: interviews × codes, counts or quotes."""
     from qualcode.errors import QualcodeError
     from qualcode.exports import frames
@@ -181,6 +184,7 @@ def _framework(proj, codes, level, coder, code, out, cells, as_json, hook=None):
     transcripts = frames.transcripts_frame(proj.store)
     if coder:
         transcripts = transcripts[transcripts.index.isin(excerpts["transcript"])]
+    transcripts = frames.where_transcripts(transcripts, where)
     kinds = [cells] + ([k for k in ("count", "excerpts") if k != cells] if out and out.suffix.lower() == ".xlsx" else [])
     result = {k: framework_matrix(excerpts, transcripts, rows, level="all", cells=k) for k in kinds}
     labels = dict(zip(rows["id"], rows["label"]))
@@ -257,42 +261,73 @@ def cooccurrence(mode: Annotated[str, typer.Option("--mode", help="overlap (span
 
 
 def excerpts(code: CodeOpt = None, coder: CoderOpt = None,
-             where: Annotated[Names, typer.Option("--where", "-w", help="attribute=value (repeatable; same attribute: any of the values).")] = None,
-             format: Annotated[Optional[str], typer.Option("--format", "-f", help="docx, xlsx, csv, json or md (default: from --out, else docx).")] = None,
+             where: WhereOpt = None,
+             format: Annotated[Optional[str], typer.Option("--format", "-f", help="docx, xlsx, md (reports), csv or json (data) (default: from --out, else docx).")] = None,
+             flat: Annotated[bool, typer.Option("--flat", help="xlsx or md as a data table (one row per coding, every attribute) instead of a report.")] = False,
              out: OutOpt = None,
              outdir: Annotated[Path, typer.Option("--outdir", help="Folder of the default file, relative to the project.")] = Path("exports"),
              pseudonymise: PseudoOpt = None, project: ProjectOpt = None):
-    """Coded excerpts: the Word report (a heading per code, quotes by actor type with
-    their references) or a table with code, quote, transcript, speaker, attributes,
-    coder, memo and offsets. Default file: exports/excerpts.FORMAT in the project."""
+    """Coded excerpts: a report (Word, Markdown or Excel: a heading per code by
+    hierarchy, quotes by actor type with their references: speaker, interview, actor
+    type, structure) or, with --flat or as csv/json, the data table (code, quote,
+    transcript, speaker, attributes, coder, memo, offsets). The default file name
+    follows the filters: exports/excerpts-coder-a-freins-usagers.docx."""
     from datetime import date
 
     from qualcode.errors import QualcodeError
     from qualcode.exports import frames
+    from qualcode.exports.excerpts import FLAT_HEADERS, as_numbers, outline, write_markdown, write_xlsx
     from qualcode.exports.files import write_rows
+    from qualcode.exports.french import plural
     from qualcode.exports.report import write_report
 
     formats = ("docx", "xlsx", "csv", "json", "md")
     fmt = (format or (out.suffix.lstrip(".") if out is not None else "docx")).lower().lstrip(".")
     if fmt not in formats or (out is not None and format and out.suffix.lower().lstrip(".") != fmt):
         raise QualcodeError(f"choose one format among {', '.join(formats)} (--format and the --out suffix must agree)")
+    if flat and fmt == "docx":
+        raise QualcodeError("--flat writes a data table: choose --format xlsx, md, csv or json")
     proj = open_project(project)
     frame = frames.excerpts_frame(proj.store, code=code, coders=coder, where=where)
     hook = pseudonymiser(proj, pseudonymise)
     if hook is not None:
         frame = hook.frame(frame)
     if out is None:
-        out = (outdir if outdir.is_absolute() else proj.root / outdir) / f"excerpts.{fmt}"
+        out = (outdir if outdir.is_absolute() else proj.root / outdir) / f"{default_name(coder, code, where)}.{fmt}"
     filters = [f"codage : {', '.join(coder) if coder else 'tous les codeurs'}",
                *([f"codes : {', '.join(code)}"] if code else []), *(where or []),
                *(["pseudonymisé"] if hook is not None else [])]
-    subtitle = (f"Projet {proj.root.name} — {' ; '.join(filters)} — {len(frame)} codages, "
-                f"{frame['transcript'].nunique()} entretiens — {date.today().isoformat()}")
-    if fmt == "docx":
-        codes = frames.codes_frame(proj.store)
-        path = write_report(frame, hook.frame(codes) if hook is not None else codes, out, title="Extraits codés",
-                            subtitle=subtitle)
+    subtitle = (f"Projet {proj.root.name} — {' ; '.join(filters)} — {plural(len(frame), 'codage')}, "
+                f"{plural(frame['transcript'].nunique(), 'entretien')} — {date.today().isoformat()}")
+    title = "Extraits codés"
+    codes = frames.codes_frame(proj.store)
+    if hook is not None:  # code labels and definitions leave the project too
+        codes = hook.frame(codes)
+    if fmt in ("csv", "json") or flat:
+        path = write_rows(as_numbers(frame).to_dict("records"), out, columns=list(frame.columns),
+                          title=f"{title} — {subtitle}", headers=FLAT_HEADERS)
+    elif fmt == "docx":
+        path = write_report(frame, codes, out, title=title, subtitle=subtitle, asked=code)
     else:
-        path = write_rows(frame.to_dict("records"), out, columns=list(frame.columns), title=f"Extraits codés — {subtitle}")
+        plan = outline(frame, codes, code)
+        writer = write_markdown if fmt == "md" else write_xlsx
+        path = writer(plan, out, title=title, subtitle=subtitle)
     _wrote(f"wrote {len(frame)} excerpts ({frame['code'].nunique()} codes, "
            f"{frame['transcript'].nunique()} interviews) to {path}")
+    mixed = sorted(frame["coder"].unique())
+    if not coder and len(mixed) > 1:
+        merged = "" if fmt in ("csv", "json") or flat else \
+            "; passages coded alike (or nearly) by several of them are shown once, naming them all"
+        err_console().print(f"note: these excerpts mix {len(mixed)} coders ({', '.join(mixed)}){merged}. "
+                            "Choose one with --coder NAME.", highlight=False)
+
+
+def default_name(coders, codes, where) -> str:
+    """excerpts[-coder][-code][-attribute-value]: a different query, a different file."""
+    import unicodedata
+
+    parts = [*(coders or []), *[c.replace("/", "-") for c in codes or []],
+             *[w.replace("=", "-") for w in where or []]]
+    text = unicodedata.normalize("NFKD", "-".join(["excerpts", *parts]))
+    slug = "".join(c if c.isalnum() or c in "-_." else "-" for c in text if not unicodedata.combining(c))
+    return "-".join(filter(None, slug.split("-")))[:120]

@@ -283,15 +283,17 @@ def _matrix_png(frames, tmp, title, labels, path):
 
 
 def write_rows(rows: Sequence[Mapping[str, Any]], path: str | Path, *, columns: Sequence[str],
-               title: str | None = None, sheet: str = "Extraits") -> Path:
+               title: str | None = None, sheet: str = "Extraits", headers: Mapping[str, str] | None = None) -> Path:
     """Write records (e.g. coded excerpts) with these `columns`, in this order, to
-    ``.csv``, ``.xlsx`` (bold header, frozen, widths, long text wrapped), ``.json``
-    (a list of objects) or ``.md`` (a table, under `title` when given)."""
+    ``.csv``, ``.xlsx`` (bold header, frozen, autofilter, widths, long text wrapped),
+    ``.json`` (a list of objects) or ``.md`` (a table, under `title` when given).
+    `headers` renames columns for people (xlsx, md); csv and json keep the keys."""
     path = Path(path)
     suffix = _suffix(path, ("csv", "xlsx", "json", "md"))
     columns = list(columns)
     records = [[_py(row.get(c)) for c in columns] for row in rows]
     frame = pd.DataFrame(records, columns=columns, dtype=object)
+    shown = frame.rename(columns=lambda c: (headers or {}).get(c, c))
 
     def write(tmp: Path) -> None:
         if suffix == ".csv":
@@ -301,7 +303,7 @@ def write_rows(rows: Sequence[Mapping[str, Any]], path: str | Path, *, columns: 
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
         elif suffix == ".md":
             lines = [f"# {title}", ""] if title else []
-            tmp.write_text("\n".join([*lines, *_md_table(frame, 0), ""]), encoding="utf-8")
+            tmp.write_text("\n".join([*lines, *_md_table(shown, 0), ""]), encoding="utf-8")
         else:
             from openpyxl import Workbook
 
@@ -310,7 +312,8 @@ def write_rows(rows: Sequence[Mapping[str, Any]], path: str | Path, *, columns: 
             ws.title = sheet_name(sheet)
             if title:
                 wb.properties.title = title
-            _fill_sheet(ws, frame, 0)  # frozen below the header only
+            _fill_sheet(ws, shown, 0)  # frozen below the header only
+            ws.auto_filter.ref = ws.dimensions
             wb.save(tmp)
 
     return atomic_write(path, write)

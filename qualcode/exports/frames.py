@@ -96,9 +96,9 @@ def as_names(value) -> list[str] | None:
 
 def unknown_coders(store, coders: list[str] | None) -> None:
     """Refuse coder names without any coding (a typo would give an empty matrix)."""
-    unknown = sorted(set(coders or []) - set(store.coders()))
-    if unknown:
-        raise QualcodeError(f"no codings by {', '.join(unknown)} (coders: {', '.join(store.coders()) or 'none'})")
+    from qualcode.errors import require_known
+
+    require_known("no codings by", coders, store.coders(), "coders")
 
 
 def load_codings(store, *, coders=None, code=None) -> pd.DataFrame:
@@ -162,10 +162,16 @@ def codings_frame(store, *, coders=None, code=None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def where_transcripts(transcripts: pd.DataFrame, where) -> pd.DataFrame:
+    """The transcripts (`transcripts_frame`) whose attributes match `where`."""
+    return _where(transcripts, where, transcripts.columns)
+
+
 def _where(frame: pd.DataFrame, where: Mapping[str, str | Iterable[str]] | Iterable[str] | None,
-           known: Iterable[str]) -> pd.DataFrame:
+           known: Iterable[str], values_of: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rows whose attributes match: several values of one key are alternatives,
-    different keys must all match. `where` is a mapping or "key=value" strings."""
+    different keys must all match. `where` is a mapping or "key=value" strings.
+    A value no transcript has (in `values_of`, default `frame`) is refused."""
     if not where:
         return frame
     if not isinstance(where, Mapping):
@@ -176,11 +182,15 @@ def _where(frame: pd.DataFrame, where: Mapping[str, str | Iterable[str]] | Itera
                 raise QualcodeError(f"bad filter '{item}': expected attribute=value")
             pairs.setdefault(key.strip(), []).append(value.strip())
         where = pairs
+    from qualcode.errors import require_known
+
     known = set(known)
     for key, values in where.items():
         if key not in known:
             raise QualcodeError(f"no transcript has attribute '{key}' (known: {', '.join(sorted(known)) or 'none'})")
         values = [values] if isinstance(values, str) else list(values)
+        present = sorted({str(v) for v in (values_of if values_of is not None else frame)[key].dropna()})
+        require_known(f"no transcript has {key} =", values, present, "values")
         frame = frame[frame[key].astype(str).isin(values)]
     return frame
 
@@ -194,7 +204,8 @@ def excerpts_frame(store, *, code=None, coders=None, coder=None, where=None) -> 
         coders = [coder, *([coders] if isinstance(coders, str) else coders or [])]
     frame = codings_frame(store, coders=coders, code=code)
     attributes = [c for c in frame.columns if c not in CODING_COLUMNS]
-    frame = _where(frame, where, attributes)
+    frame = _where(frame, where, attributes, where and transcripts_frame(store).rename(
+        columns={c: f"{c}_attribute" for c in CODING_COLUMNS}))
     segments = segments_frame(store)
     starts = coding_units(frame[["transcript", "start", "end"]], segments)
     starts = starts[~starts.index.duplicated()]  # the first segment each coding reaches

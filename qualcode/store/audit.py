@@ -34,3 +34,10 @@ class AuditSQL:
             for key in ("before", "after"):
                 row[key] = json.loads(row[key]) if row[key] else None
         return rows
+
+    def audit_actors(self) -> list[str]:
+        """Everyone who appears in the audit trail, sorted."""
+        return [r["actor"] for r in self._all("SELECT DISTINCT actor FROM audit ORDER BY actor", {})]
+
+    def audit_count(self) -> int:
+        return int(self._scalar("SELECT COUNT(*) FROM audit", {}))

@@ -354,7 +354,9 @@ def test_log_filters(cli, proj, monkeypatch):
     assert summary("--until", "2022-09-13", "--action", "coding") == [("2022-09-12", "ana", "coding.add")]
     assert summary("--action", "code.rename") == [("2022-10-14", "ana", "code.rename")]
     assert summary("--action", "coding", "--limit", "1") == [("2022-10-01", "ana", "coding.add")]
-    assert summary("--coder", "nobody") == []
+    # an unknown person is refused in one line, with the people of the log (issue 14)
+    refused(cli("log", "--coder", "nobody", "--project", proj.root), "no changes by nobody", "ana, bob")
+    refused(cli("log", "--coder", "Ana", "--project", proj.root), "did you mean ana?")
     # the stored coding carries the time it was made
     times_by_coder = {(c["coder"], c["time"][:10]) for c in codings(cli, proj)}
     assert times_by_coder == {("ana", "2022-09-12"), ("bob", "2022-09-20"), ("ana", "2022-10-01")}

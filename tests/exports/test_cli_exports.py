@@ -185,8 +185,9 @@ def test_excerpts_in_every_format(cli, small, fmt):
         with open(path, encoding="utf-8-sig") as handle:
             assert len(list(csv.DictReader(handle))) == 11
     elif fmt == "xlsx":
-        ws = load_workbook(path)["Extraits"]
-        assert ws.max_row == 12 and [c.value for c in ws[1]][:4] == ["code", "label", "quote", "transcript"]
+        ws = load_workbook(path)["Extraits"]  # the report: a row per code, then its passages (issue 14)
+        assert [c.value for c in ws[3]][:4] == ["Code", "Type d'acteur", "Extrait", "Référence"]
+        assert "« Il y a des punaises partout. »" in [c.value for c in ws["C"]]
     elif fmt == "md":
         assert "Il y a des punaises partout." in path.read_text(encoding="utf-8")
 
@@ -197,7 +198,7 @@ def test_excerpts_filters_and_paths(cli, small, tmp_path):
     assert result.code == 0 and "wrote 2 excerpts" in result.out
     assert {r["transcript"] for r in json.loads(out.read_text())} == {"U1", "U2"}
     result = cli("excerpts", "-p", small.root, "--code", "benefices", "--outdir", tmp_path / "x", "-f", "csv")
-    assert result.code == 0 and (tmp_path / "x" / "excerpts.csv").is_file() and "wrote 3 excerpts" in result.out
+    assert result.code == 0 and (tmp_path / "x" / "excerpts-benefices.csv").is_file() and "wrote 3 excerpts" in result.out
     assert cli("excerpts", "-p", small.root, "--format", "csv", "--out", tmp_path / "e.json").code == 1
     assert cli("excerpts", "-p", small.root, "--format", "pdf").code == 1
     assert cli("excerpts", "-p", small.root, "--where", "age=30").code == 1

@@ -23,6 +23,8 @@ def test_actor_labels(value, singular, plural):
 def test_references():
     assert reference({"transcript": "U07", "actor_type": "usagers", "hotel_type": "bas_seuil",
                       "structure": "Assore", "people": "1"}) == "Entretien U07, usager, hôtel à bas seuil"
+    assert reference({"transcript": "P05", "speaker": "Yasmine", "actor_type": "pilotage", "structure": "Gaïa-Paris",
+                      "people": "3"}) == "Yasmine, entretien P05, pilotage, Gaïa-Paris, 3 personnes"
     assert reference({"transcript": "P03", "actor_type": "pilotage", "structure": "Assore équipe 19e",
                       "people": "2"}) == "Entretien P03, pilotage, Assore équipe 19e, 2 personnes"
     assert reference({"transcript": "Z1", "actor_type": None, "people": None}) == "Entretien Z1"
@@ -55,14 +57,15 @@ def test_word_report_headings_quotes_and_references(cli, small):
     quotes = [p.text for p in document.paragraphs if p.style.name == "Quote"]
     assert "« Il y a des punaises partout. »" in quotes and len(quotes) == 10  # G1's equipe: one passage, two coders
     assert "Définition : Punaises et nuisibles." in texts
-    assert "— Entretien U1, usager, hôtel à bas seuil (codage : a)" in texts
-    assert "— Entretien U2, usager, hôtel à haut seuil (codage : b)" in texts
-    assert "— Entretien G1, pilotage, Équipe 19e, 3 personnes (codage : a, b)" in texts
+    # the speaker is named in every reference (issue 14, R1)
+    assert "— R, entretien U1, usager, hôtel à bas seuil (codage : a)" in texts
+    assert "— R, entretien U2, usager, hôtel à haut seuil (codage : b)" in texts
+    assert "— R1, entretien G1, pilotage, Équipe 19e, 3 personnes (codage : a, b)" in texts
     assert "Mémo : reprise des soins (a)" in texts
     # under Santé: pilotage before usagers, quotes in text order
     start = texts.index("Santé")
-    groups = [t for t in texts[start:] if " extrait(s), " in t and not t.startswith("[")]
-    assert groups == ["Pilotage — 2 extrait(s), 1 entretien(s)", "Usagers — 1 extrait(s), 1 entretien(s)"]
+    groups = [t for t in texts[start:] if " — " in t and " entretien" in t and not t.startswith("[")]
+    assert groups == ["Pilotage — 2 extraits, 1 entretien", "Usagers — 1 extrait, 1 entretien"]  # French plurals
     assert texts.index("« Oui, on court. »") < texts.index("« Les soins ont repris. »")
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["Code", "Extraits", "Entretiens", "Pilotage", "Usagers"]
