@@ -52,6 +52,8 @@ def demo(tmp_path_factory):
     qualcode("cooccurrence", "--out", out / "cooccurrences.xlsx", *p)
     qualcode("codings", "export", "--out", out / "codings", *p)
     (out / "codings.json").write_text(qualcode("codings", "--json", *p), encoding="utf-8")
+    for word in ("Stalingrad", "hôtel", "Claire"):  # keyword in context lists real text too
+        (out / f"search-{word}.json").write_text(qualcode("search", word, "--json", *p), encoding="utf-8")
     (out / "disagreements.json").write_text(qualcode("disagreements", "--coders", "coder-a", "coder-b",
                                                      "--json", *p), encoding="utf-8")
     with Project.open(folder) as proj:

@@ -75,6 +75,8 @@ def test_a_span_starting_inside_a_name_comes_out_whole(fx):
     assert any(q.startswith("le [téléphone], ou [courriel]") for q in quotes)
     plain = [r["quote"] for r in json.loads(run("codings", "--json", "--coder", "ana", "--no-pseudonymise").out)]
     assert "arim passe" in plain  # stored offsets untouched
+    hits = json.loads(run("search", "passe me voir", "--json", "--pseudonymise").out)
+    assert hits[0]["left"].endswith(f"{karim} ") and "Karim" not in json.dumps(hits, ensure_ascii=False)
 
 
 def test_occurrence_decisions_and_common_words(fx):
