@@ -189,6 +189,20 @@ class Project:
 
         return excerpts_frame(self.store, **filters)
 
+    # -- pseudonymisation (qualcode.pseudonymise) ---------------------------
+    def pseudonymise_scan(self, transcripts=None, *, model: str = "sm", actor=None):
+        """Propose names, places and contacts to pseudonymise (see `qualcode.pseudonymise`)."""
+        from qualcode.pseudonymise.scan import scan
+
+        return scan(self, transcripts, model=model, actor=actor or default_actor())
+
+    def pseudonymiser(self, flag: bool | None = True):
+        """The hook outgoing text passes through (`.span(transcript, start, end)`,
+        `.string(text)`, `.frame(df)`), or None when not pseudonymising."""
+        from qualcode.pseudonymise.apply import for_output
+
+        return for_output(self, flag)
+
     # -- coding, suggestions, agreement, matrices: the rest of the small API --------
     def apply_code(self, transcript_id: str, code_id: str, coder: str, *, segment=None, quote=None,
                    occurrence=None, span=None, memo: str = "") -> dict:
