@@ -107,6 +107,25 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def snap_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """What a selection on screen means: without edge white space, and grown to
+    whole words where it cuts one ("ducatri" -> "éducatrice")."""
+    start, end = trim_span(text, start, end)
+    while 0 < start and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def covering(project, transcript_id: str, code_id: str, coder: str, start: int, end: int) -> dict | None:
+    """A coding of `code_id` by `coder` that already holds [start, end), if any."""
+    for c in project.store.codings(transcript=transcript_id, coder=coder):
+        if c["code"] == code_id and c["start"] <= start and c["end"] >= end:
+            return c
+    return None
+
+
 def coding_view(project, coding: dict, text: str | None = None) -> dict:
     """A coding as users see it: with its quote and times."""
     if text is None:
@@ -118,9 +137,15 @@ def coding_view(project, coding: dict, text: str | None = None) -> dict:
             "time": coding["updated_at"], "created": coding["created_at"]}
 
 
+def _action(name: str, undo: bool) -> str:
+    """Audit action names; an undo is recorded as such (coding.remove.undo)."""
+    return f"{name}.undo" if undo else name
+
+
 def add(project, transcript_id: str, code_id: str, coder: str, start: int, end: int, *,
-        memo: str = "", origin: str = "manual", provenance: dict | None = None) -> dict:
-    """Apply a code; returns the coding (an identical existing one is returned as is)."""
+        memo: str = "", origin: str = "manual", provenance: dict | None = None, undo: bool = False) -> dict:
+    """Apply a code; returns the coding (an identical existing one is returned as is).
+    `undo`: this add undoes a removal (recorded as coding.add.undo)."""
     store = project.store
     if not coder or not coder.strip():
         raise QualcodeError("a coding needs a coder name (--coder)")
@@ -135,7 +160,7 @@ def add(project, transcript_id: str, code_id: str, coder: str, start: int, end: 
         if new_id is None:
             return coding_view(project, store.find_coding(transcript_id, code["pk"], coder, start, end), text)
         coding = coding_view(project, store.coding(new_id), text)
-        store.record(coder, "coding.add", f"coding:{new_id}", None, _audit_view(coding))
+        store.record(coder, _action("coding.add", undo), f"coding:{new_id}", None, _audit_view(coding))
         return coding
 
 
@@ -151,12 +176,13 @@ def get(project, coding_id: int) -> dict:
     return coding_view(project, coding)
 
 
-def remove(project, coding_id: int, *, actor: str | None = None) -> dict:
+def remove(project, coding_id: int, *, actor: str | None = None, undo: bool = False) -> dict:
     store = project.store
     with store.transaction():
         coding = get(project, coding_id)
         store.delete_coding(coding_id)
-        store.record(actor or coding["coder"], "coding.remove", f"coding:{coding_id}", _audit_view(coding), None)
+        store.record(actor or coding["coder"], _action("coding.remove", undo), f"coding:{coding_id}",
+                     _audit_view(coding), None)
     return coding
 
 
@@ -167,7 +193,8 @@ def find(project, transcript_id: str, code_id: str, coder: str, start: int, end:
 
 
 def update(project, coding_id: int, *, code: str | None = None, start: int | None = None,
-           end: int | None = None, memo: str | None = None, actor: str | None = None) -> dict:
+           end: int | None = None, memo: str | None = None, actor: str | None = None,
+           undo: bool = False) -> dict:
     """Change a coding's code, span or memo."""
     store = project.store
     with store.transaction():
@@ -195,7 +222,8 @@ def update(project, coding_id: int, *, code: str | None = None, start: int | Non
             raise
         after = get(project, coding_id)
         action = "coding.memo" if list(fields) == ["memo"] else "coding.update"
-        store.record(actor or before["coder"], action, f"coding:{coding_id}", _audit_view(before), _audit_view(after))
+        store.record(actor or before["coder"], _action(action, undo), f"coding:{coding_id}",
+                     _audit_view(before), _audit_view(after))
     return after
 
 

@@ -174,6 +174,26 @@ class Project:
 
         return spec_of(require_code(self.store, code_id))
 
+    # -- whole projects in and out (qualcode.interop) ------------------------
+    def import_qdpx(self, path, *, positions: str | None = None, actor=None):
+        """Import a REFI-QDA project (sources, codebook, codings, coders, notes,
+        attributes) in one transaction; returns an `interop.exchange.ImportResult`."""
+        from qualcode.interop.exchange import import_qdpx
+
+        return import_qdpx(self, path, positions=positions, actor=actor or default_actor())
+
+    def export_qdpx(self, out, *, coders=None, transcripts=None):
+        """Write the project (or some coders' codings on some transcripts) as a .qdpx."""
+        from qualcode.interop.exchange import export_qdpx
+
+        return export_qdpx(self, out, coders=coders, transcripts=transcripts)
+
+    def merge(self, other, *, yes: bool = False, positions: str | None = None, actor=None):
+        """Bring in another project folder, .qdpx or codings export (see `interop.merge`)."""
+        from qualcode.interop.merge import merge
+
+        return merge(self, other, yes=yes, positions=positions, actor=actor or default_actor())
+
     # -- exports (qualcode.exports) -----------------------------------------
     def codings_frame(self, *, coders=None, code=None):
         """pandas DataFrame, one row per coding, with its quote, label and the

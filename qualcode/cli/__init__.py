@@ -41,9 +41,10 @@ def _options(version: bool = typer.Option(False, "--version", callback=_version,
 
 
 def _register() -> None:
-    from qualcode.cli import agreement, assist, codebook, coding, exports, pseudonymise, search, transcripts
+    from qualcode.cli import (agreement, assist, codebook, coding, exports, interop, pseudonymise, search,
+                              transcripts)
 
-    for module in (transcripts, codebook, coding, search, assist, exports, agreement, pseudonymise):
+    for module in (transcripts, codebook, coding, search, assist, exports, agreement, pseudonymise, interop):
         module.register(app)
 
 

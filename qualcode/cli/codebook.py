@@ -63,7 +63,8 @@ def show(project: ProjectOpt = None, json: JsonOpt = False):
         print_json([{"id": s.id, "label": s.label, "family": s.family, "depth": s.depth,
                      "codings": stats[s.id]["by_coder"], "direct_codings": stats[s.id]["direct"],
                      "interviews": stats[s.id]["interviews"], "description": s.description,
-                     "keywords": s.keywords, "color": s.color} for s in specs])
+                     "keywords": s.keywords, "color": s.color, "guid": s.guid,
+                     "codable": s.codable} for s in specs])
         return
     root = Tree(f"[bold]Codebook[/bold] ({len(specs)} codes)")
     nodes = {}
@@ -166,10 +167,23 @@ def export(fmt: Annotated[str, typer.Option("--format", help="yaml, md, docx or 
         atomic_write(out, lambda tmp: documents.write_docx(specs, Path(tmp), title=title))
     else:
         from qualcode.codebook.refi import write_qdc
+        from qualcode.interop.identity import ensure_guids
 
+        ensure_guids(proj)  # the GUIDs a .qdpx export gives the codes too
+        specs = proj.codes()
         out.parent.mkdir(parents=True, exist_ok=True)
         write_qdc(specs, out)
     console().print(f"wrote {out} ({len(specs)} codes)")
+
+
+@codebook_app.command("diff")
+def diff(a: Annotated[str, typer.Argument(metavar="A", help="Codebook YAML, .qdc, .qdpx or project folder.")],
+         b: Annotated[str, typer.Argument(metavar="B", help="The other codebook.")]):
+    """Codes added, removed, renamed (same GUID, new name), moved and redefined from A to B."""
+    from qualcode.cli.interop import codebook_diff
+
+    if codebook_diff(a, b):
+        raise typer.Exit(1)
 
 
 @codebook_app.command("import")

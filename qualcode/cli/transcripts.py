@@ -38,9 +38,21 @@ def import_cmd(
     interviewer: Annotated[Optional[list[str]], typer.Option("--interviewer", help="Speaker name of an interviewer (repeatable).")] = None,
     replace: Annotated[bool, typer.Option(help="Update changed transcripts, re-anchoring their codings.")] = False,
     recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Look into sub-folders.")] = False,
+    positions: Annotated[Optional[str], typer.Option(help="A .qdpx's position unit: utf16 or codepoints (default: detected).")] = None,
     project: ProjectOpt = None,
 ):
-    """Import transcripts (.docx .odt .txt .md .vtt .srt) as one transaction."""
+    """Import transcripts (.docx .odt .txt .md .vtt .srt), or a whole REFI-QDA project
+    (.qdpx: sources, codebook, codings, coders, notes, attributes), as one transaction."""
+    qdpx = [p for p in paths or [] if str(p).lower().endswith((".qdpx", ".qdc"))]
+    if qdpx:
+        from qualcode.cli.interop import import_qdpx
+        from qualcode.errors import QualcodeError
+
+        if qdpx[0].lower().endswith(".qdc"):
+            raise QualcodeError(f"{qdpx[0]}: a REFI-QDA codebook; import it with 'qualcode codebook import'")
+        if len(paths) > 1 or manifest or attr or interviewer or replace:
+            raise QualcodeError(f"{qdpx[0]}: import a .qdpx on its own, without other files or options")
+        return import_qdpx(Path(qdpx[0]), positions=positions, project=project)
     proj = open_project(project)
     progress_bar = None
     try:

@@ -26,6 +26,7 @@ class CodeSpec:
     color: str | None = None
     family: bool = False
     guid: str | None = None  # REFI-QDA guid, kept for round trips
+    codable: bool = True  # REFI-QDA isCodable: false for a code that only groups others
     line: int | None = None  # 1-based line in the source file, when known
 
     @property

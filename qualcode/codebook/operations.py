@@ -15,7 +15,8 @@ from qualcode.codebook import filesync, yamlfile
 from qualcode.codebook.model import SLUG_RE, CodeSpec, is_descendant_or_self
 from qualcode.errors import QualcodeError
 
-_COMPARED = ("label", "description", "include", "exclude", "example", "keywords", "color", "family")
+_COMPARED = ("label", "description", "include", "exclude", "example", "keywords", "color", "family",
+             "codable")
 
 
 @dataclass
@@ -29,7 +30,7 @@ class LoadReport:
 
 def spec_of(row: dict) -> CodeSpec:
     return CodeSpec(**{k: row[k] for k in ("id", "label", "description", "include", "exclude",
-                                            "example", "keywords", "color", "family", "guid")})
+                                            "example", "keywords", "color", "family", "guid", "codable")})
 
 
 def _view(spec: CodeSpec) -> dict:
@@ -46,7 +47,7 @@ def codebook_path(project) -> Path | None:
     return path if path.is_absolute() else project.root / path
 
 
-def _remember_path(project, path: Path) -> None:
+def remember_path(project, path: Path) -> None:
     path = path.resolve()
     try:
         value = str(path.relative_to(project.root))
@@ -120,7 +121,7 @@ def sync_specs(project, specs: list[CodeSpec], *, force: bool, actor: str, sourc
             else:
                 report.unchanged += 1
         if source is not None:
-            _remember_path(project, source)
+            remember_path(project, source)
     return report
 
 
@@ -253,6 +254,32 @@ def add(project, spec: CodeSpec, *, actor: str) -> None:
             edit.book.entries.insert((max(anchor) + 1) if anchor else len(edit.book.entries),
                                      yamlfile.entry_for(spec))
             edit.save()
+
+
+def file_edit(project) -> _FileEdit:
+    """The project's codebook file, for a caller inside `filesync.transaction`."""
+    return _FileEdit(project)
+
+
+def add_many(project, specs: list[CodeSpec], edit: _FileEdit, *, actor: str, source=None) -> None:
+    """Add codes (parents before children) at once, each after its parent's subtree,
+    one audit entry each; `edit` (from `file_edit`, under `filesync.transaction`)
+    gets them too and is marked to be written."""
+    store = project.store
+    end = len(store.codes())
+    for offset, spec in enumerate(specs):
+        _check_new_id(store, spec.id)
+        _check_spec(spec)
+        store.insert_code(spec, end + offset)
+        store.record(actor, "code.add", f"code:{spec.id}", None,
+                     {**_view(spec), **({"from": source} if source else {})})
+        if edit.book is not None:
+            anchor = [i for i, e in enumerate(edit.book.entries)
+                      if spec.parent and is_descendant_or_self(str(e.get("id")), spec.parent)]
+            edit.book.entries.insert((max(anchor) + 1) if anchor else len(edit.book.entries),
+                                     yamlfile.entry_for(spec))
+            edit.save()
+    _positions(store)
 
 
 def rename(project, code_id: str, new_id: str | None = None, *, label: str | None = None, actor: str) -> str:

@@ -11,7 +11,7 @@ from qualcode.codebook.model import SLUG_RE, CodeSpec
 from qualcode.errors import ManyErrors, QualcodeError
 
 FIELDS = {"id", "label", "description", "include", "exclude", "example", "keywords", "color",
-          "family", "guid"}
+          "family", "guid", "codable"}
 TEXT_FIELDS = ("label", "description", "include", "exclude", "example", "guid")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -155,12 +155,16 @@ def _validate(document, path: Path) -> tuple[list[CodeSpec], list[str]]:
         if not isinstance(family, bool):
             errors.append("%s:%d:%d: 'family' of '%s' must be true or false" % ((path,) + _pos(entry, "family") + (code_id,)))
             family = False
+        codable = entry.get("codable", True)
+        if not isinstance(codable, bool):
+            errors.append("%s:%d:%d: 'codable' of '%s' must be true or false" % ((path,) + _pos(entry, "codable") + (code_id,)))
+            codable = True
         codes.append(CodeSpec(
             id=code_id, label=str(label or "").strip(),
             description=_text(entry.get("description")), include=_text(entry.get("include")),
             exclude=_text(entry.get("exclude")), example=_text(entry.get("example")),
             keywords=[k.strip() for k in keywords], color=str(color).lower() if color else None,
-            family=family, guid=_text(entry.get("guid")) or None, line=line,
+            family=family, guid=_text(entry.get("guid")) or None, codable=codable, line=line,
         ))
     return codes, errors
 
@@ -188,6 +192,10 @@ def entry_for(spec: CodeSpec):
         entry["keywords"] = seq
     if spec.color:
         entry["color"] = spec.color
+    if spec.guid:
+        entry["guid"] = spec.guid
+    if not spec.codable:
+        entry["codable"] = False
     return entry
 
 

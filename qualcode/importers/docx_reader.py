@@ -11,7 +11,7 @@ from pathlib import Path
 from qualcode.errors import QualcodeError
 from qualcode.importers import Paragraph, RawDoc
 from qualcode.importers.metadata import table_metadata
-from qualcode.importers.safezip import safe_copy
+from qualcode.interop.safezip import safe_copy
 
 
 def read_docx(path: Path) -> RawDoc:

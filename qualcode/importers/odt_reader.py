@@ -8,7 +8,7 @@ from pathlib import Path
 from qualcode.errors import QualcodeError
 from qualcode.importers import Paragraph, RawDoc
 from qualcode.importers.metadata import table_metadata
-from qualcode.importers.safezip import open_zip, read_member
+from qualcode.interop.safezip import open_zip, read_member
 
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",

@@ -68,9 +68,11 @@ def _candidate(text: str, bold_prefix: int):
     return label, pos + match.end(), time or inner_time, False
 
 
-def assemble(raw: RawDoc, interviewers=(), source: Path | None = None):
+def assemble(raw: RawDoc, interviewers=(), source: Path | None = None, *, metadata_lines: bool = True):
     """Return (text, segments, header metadata). Segments carry speaker, time,
-    start, end and text; roles are assigned later by `assign_roles`."""
+    start, end and text; roles are assigned later by `assign_roles`. With
+    `metadata_lines` false, 'Clé : valeur' lines stay in the text (REFI-QDA
+    sources, whose codings point into every line)."""
     paragraphs = [p for p in raw.paragraphs]
     for p in paragraphs:
         p.text = normalize(p.text)
@@ -100,7 +102,7 @@ def assemble(raw: RawDoc, interviewers=(), source: Path | None = None):
     first_turn = next((i for i, c in enumerate(candidates) if c and fold(c[0]) in accepted),
                       len(paragraphs))
     key_values = {i: kv for i in range(first_turn) if (kv := _KEY_VALUE.match(paragraphs[i].text))}
-    if not any(canonical_key(kv.group("key")) for kv in key_values.values()):
+    if not metadata_lines or not any(canonical_key(kv.group("key")) for kv in key_values.values()):
         key_values = {}
 
     header: dict[str, str] = {}

@@ -91,7 +91,7 @@ def search(project, pattern: str, *, lemma: bool = False, transcripts=None, wher
     ids = select_transcripts(project, transcripts, where)
     store = project.store
     texts = {tid: store.transcript(tid)["text"] for tid in ids}
-    finder = _lemma_finder(project, pattern, texts) if lemma else _literal_finder(pattern)
+    finder = make_finder(project, pattern, texts, lemma=lemma)
     hits: list[Hit] = []
     for tid in ids:
         text = texts[tid]
@@ -106,12 +106,13 @@ def search(project, pattern: str, *, lemma: bool = False, transcripts=None, wher
     return hits
 
 
-def _literal_finder(pattern: str):
-    regex = compile_pattern(pattern)
-    return lambda tid, text, lo, hi: find_literal(text, regex, lo, hi)
-
-
-def _lemma_finder(project, pattern: str, texts: dict[str, str]):
+def make_finder(project, pattern: str, texts: dict[str, str], *, lemma: bool = False):
+    """A function (transcript id, text, lo, hi) -> hit spans inside [lo, hi), for
+    `texts` ({transcript id: text}); with `lemma`, spaCy docs are loaded (or parsed
+    and cached) for those texts first."""
+    if not lemma:
+        regex = compile_pattern(pattern)
+        return lambda tid, text, lo, hi: find_literal(text, regex, lo, hi)
     from qualcode.assist.nlp import Pipeline
 
     if "*" in pattern:

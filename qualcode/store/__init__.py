@@ -24,6 +24,7 @@ from qualcode.store.assist import AssistSQL
 from qualcode.store.audit import AuditSQL
 from qualcode.store.codebook import CodebookSQL
 from qualcode.store.codings import CodingSQL
+from qualcode.store.interop import InteropSQL
 from qualcode.store.marks import MarkSQL
 from qualcode.store.pseudonyms import PseudonymSQL
 from qualcode.store.schema import MIGRATIONS
@@ -36,7 +37,7 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class Store(TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL, AssistSQL, MarkSQL, PseudonymSQL):
+class Store(TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL, AssistSQL, MarkSQL, PseudonymSQL, InteropSQL):
     """A connection to one project database."""
 
     def __init__(self, path: str | Path, *, create: bool = False):

@@ -12,43 +12,52 @@ from qualcode.store.filters import like_prefix
 _FIELDS = ("label", "description", "include", "exclude", "example", "color", "guid")
 
 
+def _decode(row: dict) -> dict:
+    row["keywords"] = json.loads(row["keywords"])
+    row["family"] = bool(row["family"])
+    row["codable"] = bool(row["codable"])
+    return row
+
+
+def _params(spec, position: int) -> dict:
+    return {"id": spec.id, "position": position, "label": spec.label,
+            "description": spec.description or "", "include": spec.include or "",
+            "exclude": spec.exclude or "", "example": spec.example or "",
+            "keywords": json.dumps(list(spec.keywords), ensure_ascii=False), "color": spec.color,
+            "family": int(bool(spec.family)), "guid": spec.guid,
+            "codable": int(bool(getattr(spec, "codable", True)))}
+
+
 class CodebookSQL:
     def codes(self) -> list[dict]:
         rows = self._all("SELECT * FROM codes ORDER BY position, id")
         for r in rows:
-            r["keywords"] = json.loads(r["keywords"])
-            r["family"] = bool(r["family"])
+            _decode(r)
         return rows
 
     def code(self, code_id: str) -> dict | None:
         row = self._one("SELECT * FROM codes WHERE id = ?", (code_id,))
-        if row:
-            row["keywords"] = json.loads(row["keywords"])
-            row["family"] = bool(row["family"])
-        return row
+        return _decode(row) if row else None
 
     def insert_code(self, spec, position: int) -> int:
-        cur = self.conn.execute(
+        cur = self._exec(
             """INSERT INTO codes (id, position, label, description, include, exclude, example,
-                                  keywords, color, family, guid)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk""",
-            (spec.id, position, spec.label, spec.description or "", spec.include or "",
-             spec.exclude or "", spec.example or "",
-             json.dumps(list(spec.keywords), ensure_ascii=False),
-             spec.color, int(bool(spec.family)), spec.guid),
+                                  keywords, color, family, guid, codable)
+               VALUES (:id, :position, :label, :description, :include, :exclude, :example,
+                       :keywords, :color, :family, :guid, :codable) RETURNING pk""",
+            _params(spec, position),
         )
         return cur.fetchone()[0]
 
     def update_code(self, pk: int, spec, position: int) -> None:
-        self.conn.execute(
-            """UPDATE codes SET id = ?, position = ?, label = ?, description = ?, include = ?,
-                   exclude = ?, example = ?, keywords = ?, color = ?, family = ?,
-                   guid = COALESCE(?, guid)
-               WHERE pk = ?""",
-            (spec.id, position, spec.label, spec.description or "", spec.include or "",
-             spec.exclude or "", spec.example or "",
-             json.dumps(list(spec.keywords), ensure_ascii=False),
-             spec.color, int(bool(spec.family)), spec.guid, pk),
+        """Update a code; a spec without a guid keeps the stored one."""
+        self._exec(
+            """UPDATE codes SET id = :id, position = :position, label = :label,
+                   description = :description, include = :include, exclude = :exclude,
+                   example = :example, keywords = :keywords, color = :color, family = :family,
+                   guid = COALESCE(:guid, guid), codable = :codable
+               WHERE pk = :pk""",
+            {**_params(spec, position), "pk": pk},
         )
 
     def rename_code_tree(self, old_id: str, new_id: str) -> int:

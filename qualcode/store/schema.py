@@ -192,4 +192,32 @@ MIGRATIONS: list[str] = [
         set_at TEXT NOT NULL
     );
     """,
+    # 4 (issue 11): REFI-QDA exchange (qualcode.interop): isCodable, the GUIDs of transcripts,
+    # users, variables, cases and memo notes, of each coding and its selection, and
+    # project-level notes
+    """
+    ALTER TABLE codes ADD COLUMN codable INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE refi_ids (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        guid TEXT NOT NULL,
+        name TEXT,
+        PRIMARY KEY (kind, key)
+    );
+    CREATE TABLE coding_refi (
+        coding_id INTEGER PRIMARY KEY REFERENCES codings(id) ON DELETE CASCADE,
+        selection_guid TEXT NOT NULL,
+        coding_guid TEXT NOT NULL UNIQUE,
+        selection_user TEXT,
+        created TEXT
+    );
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        guid TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL DEFAULT '',
+        author TEXT,
+        created_at TEXT NOT NULL
+    );
+    """,
 ]
