@@ -182,11 +182,12 @@ class Project:
 
         return import_qdpx(self, path, positions=positions, actor=actor or default_actor())
 
-    def export_qdpx(self, out, *, coders=None, transcripts=None):
-        """Write the project (or some coders' codings on some transcripts) as a .qdpx."""
+    def export_qdpx(self, out, *, coders=None, transcripts=None, pseudonymiser=None):
+        """Write the project (or some coders' codings on some transcripts) as a .qdpx
+        (pseudonymised with `pseudonymiser`, see `Project.pseudonymiser`)."""
         from qualcode.interop.exchange import export_qdpx
 
-        return export_qdpx(self, out, coders=coders, transcripts=transcripts)
+        return export_qdpx(self, out, coders=coders, transcripts=transcripts, pseudonymiser=pseudonymiser)
 
     def merge(self, other, *, yes: bool = False, positions: str | None = None, actor=None):
         """Bring in another project folder, .qdpx or codings export (see `interop.merge`)."""

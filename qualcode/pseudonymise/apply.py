@@ -113,6 +113,25 @@ class Pseudonymiser:
             out.append("".join(parts))
         return out
 
+    def remap(self, transcript_id: str, starts, ends):
+        """(the whole pseudonymised text, place(offset, is_end) -> its offset in it).
+        A start inside a name moves to the name's start, an end to its end."""
+        text, places = self.text(transcript_id), self.placements(transcript_id)
+
+        def snap(offset: int, is_end: bool) -> int:
+            for s, e, _ in places:
+                if s < offset < e:
+                    return e if is_end else s
+            return offset
+
+        cuts = sorted({0, len(text)} | {snap(o, False) for o in starts} | {snap(o, True) for o in ends})
+        pieces = self.pieces(transcript_id, cuts)
+        moved, pos = {}, 0
+        for cut, piece in zip(cuts, [*pieces, ""]):
+            moved[cut] = pos
+            pos += len(piece)
+        return "".join(pieces), lambda offset, is_end: moved[snap(offset, is_end)]
+
     def span(self, transcript_id: str, start: int, end: int) -> str:
         return self.pieces(transcript_id, [start, end])[0]
 

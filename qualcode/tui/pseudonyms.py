@@ -10,13 +10,44 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from qualcode.errors import QualcodeError
 from qualcode.pseudonymise import review
-from qualcode.tui.widgets import MemoEditor
 
 CONTEXTS = 6
+
+
+class PseudonymEditor(ModalScreen[str | None]):
+    """One line: the pseudonym; enter saves, escape cancels."""
+
+    DEFAULT_CSS = """
+    PseudonymEditor { align: center middle; }
+    PseudonymEditor > Vertical { width: 70%; height: auto; border: thick $accent; background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, title: str, value: str) -> None:
+        super().__init__()
+        self.title_text, self.value = title, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text)
+            yield Input(value=self.value, placeholder="[Prénom 3], [rue A], Julien…")
+            yield Static("enter save · esc cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class PseudonymReviewApp(App):
@@ -154,7 +185,7 @@ class PseudonymReviewApp(App):
                 self.say(f"{after['surface']} -> {after['replacement']}")
                 self.reload(form_id)
 
-        self.push_screen(MemoEditor(f"Pseudonym for «{form['surface']}»", form["replacement"] or ""), done)
+        self.push_screen(PseudonymEditor(f"Pseudonym for «{form['surface']}»", form["replacement"] or ""), done)
 
     def action_toggle_pending(self) -> None:
         self.pending_only = not self.pending_only

@@ -1,5 +1,5 @@
 """The leak test: the demo project pseudonymised with its accepted candidates;
-every export format written; every file searched (inside docx and xlsx XML too)
+every export format written; every file searched (inside docx, xlsx and qdpx too)
 for every accepted surface form: none may be found."""
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ def demo(tmp_path_factory):
     for fmt in ("xlsx", "csv", "md", "json", "png"):
         qualcode("matrix", "--level", "all", "--measure", "segments", "--out", out / f"matrice.{fmt}", *p)
     qualcode("cooccurrence", "--out", out / "cooccurrences.xlsx", *p)
+    qualcode("export", "qdpx", out / "projet.qdpx", *p)
     qualcode("codings", "export", "--out", out / "codings", *p)
     (out / "codings.json").write_text(qualcode("codings", "--json", *p), encoding="utf-8")
     for word in ("Stalingrad", "hôtel", "Claire"):  # keyword in context lists real text too
@@ -78,7 +79,7 @@ def searchable(path: Path) -> str:
     """The file's text; for XML parts also with tags removed (a name split over
     two runs) and entities decoded."""
     text = file_text(path) if path.suffix != ".png" else ""
-    if path.suffix in (".docx", ".xlsx"):
+    if path.suffix in (".docx", ".xlsx", ".qdpx"):
         text += "\n" + html.unescape(re.sub(r"<[^>]+>", "", text))
     return text
 
@@ -87,7 +88,7 @@ def test_no_accepted_form_leaks_from_any_export(demo):
     folder, out, surfaces, ages = demo
     files = [f for f in sorted(out.rglob("*")) if f.is_file()]
     kinds = {f.suffix for f in files}
-    assert {".docx", ".xlsx", ".csv", ".json", ".md", ".yaml", ".txt"} <= kinds
+    assert {".docx", ".xlsx", ".csv", ".json", ".md", ".yaml", ".txt", ".qdpx"} <= kinds
     assert ages and len(surfaces) > 60 and {"Claire", "Samir", "Fabrice", "Forceval"} <= surfaces
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
                          + r")(?!\w)")

@@ -155,3 +155,18 @@ def test_reimport_replace_reanchors_and_lists_the_unplaced(fx, tmp_path):
     shown = " ".join(s["text"] for s in json.loads(run("show", "F1", "--json", "--pseudonymise").out)["segments"])
     assert "Karim passe me voir" in shown  # the rejected occurrence moved with its text
     assert "Élodie" not in shown and "Sandrine" not in shown
+
+
+def test_qdpx_export_carries_pseudonymised_texts_and_moved_positions(fx, tmp_path, cli):
+    folder, run = fx
+    accept_all(run)
+    out = tmp_path / "partage.qdpx"
+    run("export", "qdpx", out, "--pseudonymise")
+    assert not leaks([out])
+    other = tmp_path / "other"
+    assert cli("init", other).code == 0
+    assert cli("import", out, "--project", other).code == 0, "the pseudonymised .qdpx reads back"
+    quotes = {r["quote"] for r in json.loads(cli("codings", "--json", "--project", other).out)}
+    karim = forms(run, status="accepted")["Karim"]["replacement"]
+    assert f"{karim} passe" in quotes and f"{karim} passe me voir" in quotes  # positions follow the new text
+    assert any(q.startswith("le [téléphone], ou [courriel]") for q in quotes)
