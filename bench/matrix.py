@@ -11,6 +11,7 @@ reading the codings table from SQLite into pandas.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -78,7 +79,8 @@ def build_database(demo, folder: Path) -> Path:
                 for c in own:
                     store.insert_coding(new, pks[c["code"]], c["coder"], c["start"], c["end"], memo=c["memo"],
                                         origin=c["origin"])
-    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
     return store.path
 
 
@@ -122,7 +124,9 @@ def main():
         path = build_database(demo, Path(tmp))
         built = time.perf_counter() - started
         store = Store(path)
-        floor, _ = best(lambda: pd.read_sql_query("SELECT * FROM codings", store.conn))
+        raw = sqlite3.connect(str(path))  # the floor: the driver alone, no store
+        floor, _ = best(lambda: pd.read_sql_query("SELECT * FROM codings", raw))
+        raw.close()
         full, db_matrix = best(lambda: from_store(store))
         assert db_matrix.drop(columns="label").equals(expected), "database path differs from DataFrame path"
         store.close()

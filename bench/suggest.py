@@ -50,8 +50,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copy(Path(demo.root) / "qualcode.db", Path(tmp) / "qualcode.db")
         project = Project.open(tmp)
-        project.store.conn.execute("DELETE FROM parse_cache")
-        project.store.conn.execute("DELETE FROM suggestions")
+        project.store._exec("DELETE FROM parse_cache")
+        project.store._exec("DELETE FROM suggestions")
         plain = floor(texts, fixed=False)
         fixed = floor(texts, fixed=True)
         cold, report = timed(lambda: suggest.suggest(project, method="both", train_coder="coder-a"))

@@ -15,6 +15,11 @@ class ManyErrors(QualcodeError):
         super().__init__(errors[0] + more)
 
 
+class StoreError(QualcodeError):
+    """The database refused or failed (locked, server gone, permission denied):
+    raised by `qualcode.store` for any driver error, with a one-line message."""
+
+
 class QualcodeNotice(UserWarning):
     """Something the library repaired or noticed on its own (a file rolled forward
     after an interrupted edit...): the CLI prints it as one 'note:' line."""

@@ -1,8 +1,9 @@
 """`Project`: the Python API that the CLI and the terminal screens call.
 
-A project is a folder holding ``qualcode.db`` (SQLite). Open one with
-``Project.open(path)`` (walks up from `path` like git) or create one with
-``Project.init(path)``. Methods group by capability and delegate to their
+A project is a folder holding ``qualcode.db`` (SQLite), or ``qualcode.toml``
+naming a PostgreSQL database (a team project, see `qualcode.team`). Open one
+with ``Project.open(path)`` (walks up from `path` like git) or create one with
+``Project.init(path)`` / ``Project.init(path, server=URL)``. Methods group by capability and delegate to their
 module (importers, codebook, coding, assist, agreement, exports).
 """
 from __future__ import annotations
@@ -33,28 +34,44 @@ class Project:
 
     # -- opening ------------------------------------------------------------
     @classmethod
-    def init(cls, path: str | Path = ".") -> "Project":
+    def init(cls, path: str | Path = ".", *, server: str | None = None) -> "Project":
+        """A new project in folder `path`: SQLite, or on the PostgreSQL database
+        at `server` (a postgresql:// URL without password; it must be empty)."""
+        from qualcode.team import projectfile
+
         root = Path(path).resolve()
-        db = root / DB_NAME
-        if db.exists():
+        if (root / DB_NAME).exists() or (root / projectfile.FILE_NAME).exists():
             raise QualcodeError(f"{root}: already a qualcode project")
+        if server:
+            projectfile.check_url(server)
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise QualcodeError(f"{root}: cannot create folder ({exc.strerror})") from None
-        return cls(root, Store(db, create=True))
+        if not server:
+            return cls(root, Store(root / DB_NAME, create=True))
+        from qualcode.team.server import create_project
+
+        store = create_project(server)
+        projectfile.write(root, server)
+        return cls(root, store)
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> "Project":
         """Open the project at `path`, or the nearest one above the current folder."""
+        from qualcode.team import projectfile
+
         start = Path(path or os.getcwd()).resolve()
         for folder in (start, *start.parents):
             if (folder / DB_NAME).is_file():
                 return cls(folder, Store(folder / DB_NAME))
+            if (folder / projectfile.FILE_NAME).is_file():
+                return cls(folder, Store(projectfile.read(folder / projectfile.FILE_NAME)))
             if path is not None:
                 break
         where = f"{start}" if path is not None else f"{start} or any parent folder"
-        raise QualcodeError(f"not a qualcode project: no {DB_NAME} in {where} (run 'qualcode init')")
+        raise QualcodeError(f"not a qualcode project: no {DB_NAME} or {projectfile.FILE_NAME} in {where} "
+                            "(run 'qualcode init')")
 
     def close(self) -> None:
         self.store.close()

@@ -55,6 +55,8 @@ class Disagreements:
     excluded: dict[str, list[str]]
     passages: list[Passage]
     trivial: int  # differences made only of spaces and punctuation, left out
+    short: int = 0  # differences of extent shorter than min_chars, hidden (see `hide_short`)
+    min_chars: int = 0
 
 
 def find(corpus: Corpus, scope: str = "all", within=()) -> Disagreements:
@@ -89,6 +91,19 @@ def find(corpus: Corpus, scope: str = "all", within=()) -> Disagreements:
         _describe(p, corpus, mine)
     passages.sort(key=lambda p: (p.transcript, p.start, p.code))
     return Disagreements(corpus.coders, tids, corpus.excluded, passages, trivial)
+
+
+def hide_short(result: Disagreements, min_chars: int) -> Disagreements:
+    """Hide the differences of extent (one coder's span longer, or a code only one
+    applied) shorter than `min_chars` characters: at a span's edge they are
+    boundary artefacts ("Oui, oui.", "Ouais."), not conceptual disagreements.
+    Different codes of one family are always kept. Counts what it hid."""
+    if min_chars <= 0:
+        return result
+    kept = [p for p in result.passages if p.kind == DIFFERENT_CODES or len(p.text.strip()) >= min_chars]
+    result.short, result.min_chars = len(result.passages) - len(kept), min_chars
+    result.passages = kept
+    return result
 
 
 def _merged(runs):
@@ -190,7 +205,9 @@ def write_docx(result: Disagreements, path, labels: dict[str, str]):
     set_up_document(doc)
     doc.add_heading(f"Désaccords de codage : {a} / {b}", level=0)
     doc.add_paragraph(f"{len(result.passages)} passages dans {len(result.transcripts)} entretiens codés "
-                      f"par les deux codeurs ({', '.join(result.transcripts)}).")
+                      f"par les deux codeurs ({', '.join(result.transcripts)})."
+                      + (f" {result.short} différences d'étendue de moins de {result.min_chars} caractères "
+                         "(artefacts de bornes) ne sont pas listées." if result.short else ""))
     by_transcript: dict[str, list[Passage]] = {}
     for p in result.passages:
         by_transcript.setdefault(p.transcript, []).append(p)

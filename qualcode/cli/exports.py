@@ -75,9 +75,14 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
     Formats for --out: .csv .xlsx .md .png .json (.xlsx gets one sheet per measure,
     all four when a single one is asked for)."""
     from qualcode.errors import QualcodeError
+    from datetime import date
+
+    import pandas as pd
+
     from qualcode.exports import frames
-    from qualcode.exports.files import matrix_records, write_matrix
-    from qualcode.exports.matrix import MEASURES, theme_matrices
+    from qualcode.exports.files import SHEET_NAMES, matrix_records, write_matrix
+    from qualcode.exports.french import plural
+    from qualcode.exports.matrix import MEASURES, TOTAL, column_values, theme_matrices
     from qualcode.exports.report import ACTOR_ORDER, actor_label
 
     proj = open_project(project)
@@ -86,7 +91,7 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
         if measure or agreement_only:
             raise QualcodeError("--measure and --agreement-only apply to theme matrices; "
                                 "the framework matrix (--by transcript) takes --cells count|excerpts")
-        return _framework(proj, codes, level or "family", coder, code, out, cells, json,
+        return _framework(proj, codes, level or ("leaf" if code else "family"), coder, code, out, cells, json,
                           pseudonymiser(proj, pseudonymise), where)
     if cells != "count":
         raise QualcodeError("--cells applies to the framework matrix (--by transcript)")
@@ -107,16 +112,27 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
                             mode="agreement" if agreement_only else "union",
                             column_order=ACTOR_ORDER if by == "actor_type" else None)
     title = f"Matrice thématique par {'type d’acteur' if by == 'actor_type' else by} — {_who(coders, agreement_only)}"
-    note = f"{len(transcripts)} entretiens" + (f" codés par {(' et ' if agreement_only else ' ou ').join(coders)}"
-                                               if coders else "")
+    note = plural(len(transcripts), "entretien") + (
+        f" codé{'s' if len(transcripts) > 1 else ''} par {(' et ' if agreement_only else ' ou ').join(coders)}"
+        if coders else "")
     if json:
         print_json(matrix_records({m: result[m] for m in measures}))
     elif out is None:
         for m in measures:
             _show_theme(result, m, transcripts, by, title, note)
     if out is not None:
-        labels = {a: actor_label(a, plural=True) for a in ACTOR_ORDER} if by == "actor_type" else None
-        path = write_matrix({m: result[m] for m in to_file}, out, title=title, labels=labels)
+        sizes = column_values(transcripts, by).value_counts().to_dict()
+        names = {a: actor_label(a, plural=True) for a in ACTOR_ORDER} if by == "actor_type" else {}
+        labels = {c: f"{names.get(c, c)} (n = {n})" for c, n in sizes.items()} | {TOTAL: f"Total (n = {len(transcripts)})"}
+        people = pd.to_numeric(transcripts.get("people", pd.Series(1, index=transcripts.index)), errors="coerce").fillna(1)
+        by_people = people.groupby(column_values(transcripts, by)).sum().to_dict()
+        measure_names = ", ".join(SHEET_NAMES.get(m, m).lower() for m in to_file)
+        filters = "; ".join([*(f"--code {c}" for c in code or []), *(f"--where {w}" for w in where or [])])
+        meta = (f"Mesure{'s' if len(to_file) > 1 else ''} : {measure_names} ; {_who(coders, agreement_only)} ; {note}"
+                f"{' ; filtres : ' + filters if filters else ''} ; n = entretiens de la colonne ; "
+                f"parents en gras (ils comptent leurs sous-codes) ; {date.today().isoformat()}")
+        path = write_matrix({m: result[m] for m in to_file}, out, title=title, labels=labels, note=meta,
+                            sizes=by_people if to_file[0] == "people" else sizes)
         kept = to_file if out.suffix.lower() in (".xlsx", ".md", ".json") else to_file[:1]
         _wrote(f"wrote {path} ({', '.join(kept)}; {len(rows)} codes, {note})", json)
 
@@ -160,7 +176,7 @@ def _show_theme(result, measure, transcripts, by, title, note):
         else:
             cells = [row[c] for c in columns]
         body.append([_indent(code, row["label"], top), *cells])
-    header = [SHORT_ACTORS.get(c, c) if by == "actor_type" else c for c in columns]
+    header = [f"{SHORT_ACTORS.get(c, c) if by == 'actor_type' else c} (n={sizes.get(c, 0)})" for c in columns]
     _print_table(f"{SHEET_NAMES[measure]} — {title} ({note})", ["Code", *header], body,
                  numeric=len(columns), ids=list(frame.index))
 
@@ -171,7 +187,9 @@ def _framework(proj, codes, level, coder, code, out, cells, as_json, hook=None, 
     from qualcode.exports import frames
     from qualcode.exports.files import matrix_records, write_matrix
     from qualcode.exports.matrix import framework_matrix
-    from qualcode.exports.report import MAX_WORD_COLUMNS, write_framework
+    import pandas as pd
+
+    from qualcode.exports.report import MAX_WORD_COLUMNS, actor_label, write_framework
 
     if cells not in ("count", "excerpts"):
         raise QualcodeError(f"unknown cells '{cells}' (count, excerpts)")
@@ -188,6 +206,9 @@ def _framework(proj, codes, level, coder, code, out, cells, as_json, hook=None, 
     kinds = [cells] + ([k for k in ("count", "excerpts") if k != cells] if out and out.suffix.lower() == ".xlsx" else [])
     result = {k: framework_matrix(excerpts, transcripts, rows, level="all", cells=k) for k in kinds}
     labels = dict(zip(rows["id"], rows["label"]))
+    every = dict(zip(codes["id"], codes["label"]))
+    direct = next(iter(result.values())).attrs.get("direct", [])
+    labels |= {c: f"{every.get(c, c)} (codé directement)" for c in direct}
     title = f"Matrice-cadre : entretiens × codes — {_who(frames.as_names(coder), False)}"
     if as_json:
         print_json(matrix_records({cells: result[cells]}))
@@ -206,8 +227,10 @@ def _framework(proj, codes, level, coder, code, out, cells, as_json, hook=None, 
         actors = transcripts["actor_type"].to_dict() if "actor_type" in transcripts else {}
         path = write_framework(result[cells], out, labels=labels, title=title, actors=actors)
     else:
-        path = write_matrix(result, out, title=title)
-    _wrote(f"wrote {path} ({len(transcripts)} entretiens × {len(rows)} codes, {cells})", as_json)
+        types = transcripts["actor_type"] if "actor_type" in transcripts else pd.Series(dtype=object)
+        shown = {k: f.assign(label=[actor_label(types.get(t)) for t in f.index]) for k, f in result.items()}
+        path = write_matrix(shown, out, title=title, labels=labels | {"label": "Type d'acteur"})
+    _wrote(f"wrote {path} ({len(transcripts)} entretiens × {len(labels)} codes, {cells})", as_json)
 
 
 def _show_framework(frame, labels, transcripts):
@@ -251,6 +274,9 @@ def cooccurrence(mode: Annotated[str, typer.Option("--mode", help="overlap (span
         pairs = [(result.at[a, b], a, b) for i, a in enumerate(ids) for b in ids[i + 1:] if result.at[a, b]]
         pairs.sort(key=lambda p: (-p[0], ids.index(p[1]), ids.index(p[2])))
         shown = "chevauchements" if mode == "overlap" else "segments communs"
+        if not pairs:
+            console().print(f"Aucune co-occurrence ({shown}) entre les {len(ids)} codes retenus.")
+            return
         table(f"Co-occurrences ({shown}) : {len(pairs)} paires, les {min(top, len(pairs))} premières",
               ["n", "code", "code"], [[n, f"{labels[a]} [{a}]", f"{labels[b]} [{b}]"] for n, a, b in pairs[:top]],
               justify_right=("n",))

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from qualcode.cli.common import ProjectOpt, PseudoOpt, console, open_project, pseudonymiser, table
+from qualcode.cli.common import JsonOpt, ProjectOpt, PseudoOpt, console, open_project, print_json, pseudonymiser, table
 
 export_app = typer.Typer(help="Export the whole project for other tools (REFI-QDA .qdpx).",
                          no_args_is_help=True)
@@ -21,6 +21,7 @@ _KINDS = [("sources", "kept"), ("codes", "kept"), ("selections", None), ("coding
 def register(app: typer.Typer) -> None:
     app.add_typer(export_app, name="export")
     app.command("merge")(merge)
+    app.command("notes")(notes)
 
 
 def _say(line: str) -> None:
@@ -73,7 +74,8 @@ def print_written(written, proj) -> None:
         if kind == "coders":
             continue
         parts.append(f"{kind}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-    _say("written: " + ("; ".join(parts) if parts else "nothing new"))
+    new = any(k != "already here" for kind, c in written.counts.items() if kind != "coders" for k in c)
+    _say(("written: " if new else "nothing new: ") + ("; ".join(parts) if parts else "empty"))
     coders = written.counts.get("coders")
     if coders:
         _say("codings added by coder: " + ", ".join(f"{c} {n}" for c, n in sorted(coders.items())))
@@ -128,6 +130,18 @@ def merge(other: Annotated[Path, typer.Argument(metavar="OTHER", help="Project f
     if result.kind == "qdpx":
         print_read_report(result.bundle.report)
     print_written(result.written, proj)
+
+
+def notes(project: ProjectOpt = None, json: JsonOpt = False):
+    """Project notes (memos about the whole project) brought in from .qdpx files."""
+    rows = open_project(project).store.notes()
+    if json:
+        print_json(rows)
+        return
+    for row in rows:
+        who = f" ({row['author']})" if row["author"] else ""
+        _say(f"# {row['name'] or row['guid']}{who}\n{row['text']}\n")
+    _say(f"{len(rows)} project note(s)")
 
 
 def codebook_diff(a: str, b: str) -> int:

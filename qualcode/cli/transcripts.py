@@ -22,12 +22,19 @@ def register(app: typer.Typer) -> None:
     app.add_typer(attributes_app, name="attributes")
 
 
-def init(directory: Annotated[Path, typer.Argument(help="Folder of the new project.")] = Path(".")):
-    """Create a qualcode project (a folder with its database)."""
+def init(directory: Annotated[Path, typer.Argument(help="Folder of the new project.")] = Path("."),
+         server: Annotated[Optional[str], typer.Option(
+             "--server", help="Put the project on this empty PostgreSQL database "
+             "(postgresql://HOST[:PORT]/DATABASE, no password; default: $QUALCODE_DATABASE_URL).")] = None):
+    """Create a qualcode project (a folder with its database, or naming a server database)."""
+    import os
+
     from qualcode.project import Project
 
-    project = Project.init(directory)
-    console().print(f"Created qualcode project in {project.root}", markup=False, highlight=False,
+    server = server or os.environ.get("QUALCODE_DATABASE_URL") or None
+    project = Project.init(directory, server=server)
+    where = f" on {project.store.location}" if server else ""
+    console().print(f"Created qualcode project in {project.root}{where}", markup=False, highlight=False,
                     soft_wrap=True)
 
 

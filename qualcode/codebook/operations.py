@@ -238,22 +238,8 @@ def _send_last(store, code_id: str) -> None:
 
 
 def add(project, spec: CodeSpec, *, actor: str) -> None:
-    store = project.store
     with filesync.editing(project, _FileEdit) as edit:
-        _check_new_id(store, spec.id)
-        _check_spec(spec)
-        rows = store.codes()
-        after = [r["position"] for r in rows if spec.parent and is_descendant_or_self(r["id"], spec.parent)]
-        position = (max(after) + 1) if after else len(rows)
-        store.insert_code(spec, position)
-        _positions(store)
-        store.record(actor, "code.add", f"code:{spec.id}", None, _view(spec))
-        if edit.book is not None:
-            anchor = [i for i, e in enumerate(edit.book.entries)
-                      if spec.parent and is_descendant_or_self(str(e.get("id")), spec.parent)]
-            edit.book.entries.insert((max(anchor) + 1) if anchor else len(edit.book.entries),
-                                     yamlfile.entry_for(spec))
-            edit.save()
+        add_many(project, [spec], edit, actor=actor)
 
 
 def file_edit(project) -> _FileEdit:
@@ -266,7 +252,7 @@ def add_many(project, specs: list[CodeSpec], edit: _FileEdit, *, actor: str, sou
     one audit entry each; `edit` (from `file_edit`, under `filesync.transaction`)
     gets them too and is marked to be written."""
     store = project.store
-    end = len(store.codes())
+    end = max((r["position"] for r in store.codes()), default=-1) + 1
     for offset, spec in enumerate(specs):
         _check_new_id(store, spec.id)
         _check_spec(spec)

@@ -107,16 +107,28 @@ def sheet_name(measure: str, used: set[str] | None = None) -> str:
 
 
 def write_matrix(frames: Mapping[str, pd.DataFrame], path: str | Path, *, title: str,
-                 labels: Mapping[str, str] | None = None) -> Path:
+                 labels: Mapping[str, str] | None = None, note: str | None = None,
+                 sizes: Mapping[str, float] | None = None) -> Path:
     """Write matrices (measure key -> DataFrame) by the suffix of `path`: ``.csv`` (the
-    first one), ``.xlsx`` (a sheet each), ``.md``, ``.json``, ``.png`` (heatmap of the
-    first one). `labels` maps ids (index or columns) to display labels."""
+    first one), ``.xlsx`` (a sheet each, under a title row and a `note` row: measure,
+    coders, date, filters), ``.md``, ``.json``, ``.png`` (heatmap of the first one,
+    coloured within columns of `sizes` interviews). `labels` maps ids (index or
+    columns) to display labels ("Usagers (n = 13)"). Rows whose code has sub-codes
+    among the rows are parents: bold (xlsx, md, png), children indented."""
     path = Path(path)
     suffix = _suffix(path, ("csv", "xlsx", "md", "json", "png"))
     if not frames:
         raise QualcodeError(f"{path}: nothing to export")
-    writer = {".csv": _matrix_csv, ".xlsx": _matrix_xlsx, ".md": _matrix_md,
-              ".json": _matrix_json, ".png": _matrix_png}[suffix]
+    if suffix == ".png":
+        from qualcode.exports.heatmap import draw
+
+        measure, frame = next(iter(frames.items()))
+        return atomic_write(path, lambda tmp: draw(frame, tmp, measure=measure, title=title, labels=labels or {},
+                                                   path=path, sizes=sizes, note=note))
+    if suffix in (".xlsx", ".md"):
+        writer = _matrix_xlsx if suffix == ".xlsx" else _matrix_md
+        return atomic_write(path, lambda tmp: writer(frames, tmp, title, labels or {}, path, note))
+    writer = {".csv": _matrix_csv, ".json": _matrix_json}[suffix]
     return atomic_write(path, lambda tmp: writer(frames, tmp, title, labels or {}, path))
 
 
@@ -146,7 +158,9 @@ def _md_cell(value: Any, percent: bool = False) -> str:
     if value is None:
         return ""
     if percent and isinstance(value, (int, float)):
-        return f"{value:.0%}"
+        from qualcode.exports.french import percent as french_percent
+
+        return french_percent(value)
     if isinstance(value, float):
         return f"{value:.3g}"
     return str(value).replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")
@@ -163,17 +177,30 @@ def _md_table(flat: pd.DataFrame, lead: int, percent: bool = False) -> list[str]
     return lines
 
 
-def _matrix_md(frames, tmp, title, labels, path):
-    lines = [f"# {title}", ""]
+def _hierarchy(frame: pd.DataFrame) -> tuple[list[int], set[str]]:
+    """Each row's depth below the shallowest row, and the rows that are parents of others."""
+    ids = [str(i) for i in frame.index]
+    top = min((i.count("/") for i in ids), default=0)
+    prefixes = {i.rsplit("/", 1)[0] for i in ids if "/" in i}
+    return [i.count("/") - top for i in ids], {i for i in ids if i in prefixes}
+
+
+def _matrix_md(frames, tmp, title, labels, path, note=None):
+    lines = [f"# {title}", ""] + ([note, ""] if note else [])
     for measure, frame in frames.items():
         flat, lead = _flat(frame, labels)
         flat = _display_columns(flat, labels)
+        if lead == 2:  # labels indented by depth, parents in bold
+            depths, parents = _hierarchy(frame)
+            flat.iloc[:, 1] = [("\u2003" * d) + (f"**{v}**" if str(i) in parents else str(v))
+                               for d, i, v in zip(depths, frame.index, flat.iloc[:, 1])]
         lines += [f"## {sheet_name(measure)}", "", *_md_table(flat, lead, measure == "share"), ""]
     tmp.write_text("\n".join(lines), encoding="utf-8")
 
 
-def _fill_sheet(ws, flat: pd.DataFrame, lead: int) -> None:
-    """Header in bold, frozen panes, values, widths set from content, long text wrapped."""
+def _fill_sheet(ws, flat: pd.DataFrame, lead: int, top: int = 1) -> None:
+    """Header in bold (on row `top`), frozen panes, values, widths set from content,
+    long text wrapped."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -181,8 +208,8 @@ def _fill_sheet(ws, flat: pd.DataFrame, lead: int) -> None:
     header = [HEADERS.get(str(c), str(c)) if i < lead else str(c) for i, c in enumerate(flat.columns)]
     widths = [len(h) for h in header]
     for col, text in enumerate(header, start=1):
-        ws.cell(row=1, column=col, value=text).font = Font(bold=True)
-    for r, rec in enumerate(flat.itertuples(index=False), start=2):
+        ws.cell(row=top, column=col, value=text).font = Font(bold=True)
+    for r, rec in enumerate(flat.itertuples(index=False), start=top + 1):
         for col, value in enumerate(rec, start=1):
             value = _py(value)
             if isinstance(value, str):
@@ -197,14 +224,15 @@ def _fill_sheet(ws, flat: pd.DataFrame, lead: int) -> None:
         letter = get_column_letter(col)
         ws.column_dimensions[letter].width = min(max(width, 6), WRAP_CHARS) + 2
         if width > WRAP_CHARS:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+            for (cell,) in ws.iter_rows(min_row=top + 1, min_col=col, max_col=col):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = ws.cell(row=2, column=lead + 1).coordinate
+    ws.freeze_panes = ws.cell(row=top + 1, column=lead + 1).coordinate
 
 
-def _matrix_xlsx(frames, tmp, title, labels, path):
+def _matrix_xlsx(frames, tmp, title, labels, path, note=None):
     from openpyxl import Workbook
     from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
@@ -215,71 +243,29 @@ def _matrix_xlsx(frames, tmp, title, labels, path):
         ws = wb.create_sheet(sheet_name(measure, used))
         flat, lead = _flat(frame, labels)
         flat = _display_columns(flat, labels)
-        _fill_sheet(ws, flat, lead)
+        ws.cell(row=1, column=1, value=f"{title} — {sheet_name(measure)}").font = Font(bold=True, size=13)
+        ws.cell(row=2, column=1, value=note or "")
+        _fill_sheet(ws, flat, lead, top=3)
+        if lead == 2:
+            depths, parents = _hierarchy(frame)
+            for r, (depth, code) in enumerate(zip(depths, frame.index), start=4):
+                for col in (1, 2):
+                    ws.cell(row=r, column=col).font = Font(bold=str(code) in parents)
+                ws.cell(row=r, column=2).alignment = Alignment(indent=depth)
         numeric = [i + 1 for i, c in enumerate(flat.columns)
                    if i >= lead and pd.api.types.is_numeric_dtype(flat[c])]
-        last = len(flat) + 1
+        last = len(flat) + 3
         if measure == "share":
             for col in numeric:
-                for (cell,) in ws.iter_rows(min_row=2, max_row=last, min_col=col, max_col=col):
+                for (cell,) in ws.iter_rows(min_row=4, max_row=last, min_col=col, max_col=col):
                     cell.number_format = "0%"
-        scaled = [c for c in numeric if str(flat.columns[c - 1]) != "Total"]
-        if scaled and len(flat):
-            cells = f"{get_column_letter(min(scaled))}2:{get_column_letter(max(scaled))}{last}"
-            ws.conditional_formatting.add(cells, ColorScaleRule(
-                start_type="min", start_color="FFFFFF", mid_type="percentile", mid_value=50,
+        scaled = [c for c in numeric if not str(flat.columns[c - 1]).startswith("Total")]
+        for col in scaled if len(flat) else []:  # each column on its own scale: groups differ in size
+            letter = get_column_letter(col)
+            ws.conditional_formatting.add(f"{letter}4:{letter}{last}", ColorScaleRule(
+                start_type="num", start_value=0, start_color="FFFFFF", mid_type="percentile", mid_value=50,
                 mid_color="FFE699", end_type="max", end_color="F4B183"))
     wb.save(tmp)
-
-
-def _short(text: str, width: int = LABEL_CHARS) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def _matrix_png(frames, tmp, title, labels, path):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    measure, frame = next(iter(frames.items()))
-    values = frame.drop(columns=[c for c in ("label", "Total") if c in frame.columns])
-    if not all(pd.api.types.is_numeric_dtype(values[c]) for c in values.columns):
-        raise QualcodeError(f"{path}: a heatmap needs numbers (export the counts, not the excerpts)")
-    if "label" in frame.columns:
-        row_labels = [_short(v) for v in frame["label"]]
-    else:
-        row_labels = [_short(labels.get(str(i), str(i))) for i in frame.index]
-    col_labels = [_short(labels.get(str(c), str(c))) for c in values.columns]
-    rows, cols = values.shape
-    longest_row = max(map(len, row_labels), default=0)
-    longest_col = max(map(len, col_labels), default=0)
-    width = min(200.0, max(6.0, 1.5 + 0.075 * longest_row + 0.75 * cols + 1.5))
-    height = min(300.0, max(3.0, 1.4 + 0.055 * longest_col + 0.32 * rows))
-    fig = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    ax.set_title("\n".join(textwrap.wrap(title, 90)) or None, fontsize=11)
-    share = measure == "share"
-    if rows and cols:
-        data = values.to_numpy(dtype=float)
-        top = 1.0 if share else max(float(np.nanmax(data)), 1.0)
-        image = ax.imshow(data, cmap="YlOrRd", vmin=0, vmax=top, aspect="auto")
-        bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-        bar.set_label(SHEET_NAMES.get(measure, measure))
-        ax.set_xticks(range(cols), col_labels, rotation=40, ha="right", fontsize=9)
-        ax.set_yticks(range(rows), row_labels, fontsize=9)
-        if rows * cols <= 4000:
-            for (r, c), v in np.ndenumerate(data):
-                text = "" if math.isnan(v) else f"{v:.0%}" if share else f"{v:g}"
-                ax.text(c, r, text, ha="center", va="center", fontsize=8,
-                        color="white" if v > 0.6 * top else "black")
-    else:
-        ax.text(0.5, 0.5, "Aucune donnée", ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fig.tight_layout()
-    fig.savefig(tmp, format="png", dpi=100)
 
 
 def write_rows(rows: Sequence[Mapping[str, Any]], path: str | Path, *, columns: Sequence[str],

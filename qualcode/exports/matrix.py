@@ -195,17 +195,41 @@ def theme_matrix(units, transcripts, codes, *, by="actor_type", measure="segment
                           coders=coders, mode=mode, column_order=column_order)[measure]
 
 
+def direct_columns(used: Iterable[str], col_ids: Sequence[str]) -> list[str]:
+    """Codes with codings of their own (`used`) that no column takes: parents of the
+    columns (a leaf level drops them). Each gets a column of its own codings only."""
+    shown = set(col_ids)
+    parents = {a for c in col_ids for a in ancestors(c)}
+    return [c for c in dict.fromkeys(used) if c in parents and c not in shown]
+
+
+def with_direct(col_ids: Sequence[str], direct: Sequence[str]) -> list[str]:
+    """The columns with each direct column placed before its first sub-code's column."""
+    out = list(col_ids)
+    for parent in sorted(direct, key=lambda c: -c.count("/")):
+        at = next((i for i, c in enumerate(out) if c.startswith(parent + "/")), len(out))
+        out.insert(at, parent)
+    return out
+
+
 def framework_matrix(excerpts: pd.DataFrame, transcripts: pd.DataFrame, codes: pd.DataFrame, *,
                      level="leaf", cells="count") -> pd.DataFrame:
     """Transcripts (sorted ids) × codes of `level`, with roll-up. ``count``: distinct
     codings (transcript, code, coder, start, end) after roll-up; ``excerpts``: the
-    distinct passages, in text order, as « quote » joined by blank lines."""
+    distinct passages, in text order, as « quote » joined by blank lines. A parent of
+    the columns coded directly gets a column of those codings (`direct_columns`);
+    `wide.attrs["direct"]` lists them."""
     if cells not in ("count", "excerpts"):
         raise QualcodeError(f"unknown cells '{cells}' (count, excerpts)")
     row_ids = sorted(transcripts.index.astype(str))
     col_ids = rows_for_level(codes, level)["id"].tolist()
     data = excerpts[excerpts["transcript"].isin(row_ids)]
-    data = _expand(data[["transcript", "code", "coder", "start", "end", "quote"]], col_ids)
+    direct = direct_columns(data["code"], col_ids)
+    own = data[data["code"].isin(direct)]
+    data = pd.concat([_expand(data[["transcript", "code", "coder", "start", "end", "quote"]], col_ids),
+                      own[["transcript", "code", "coder", "start", "end", "quote"]]], ignore_index=True)
+    data["code"] = data["code"].astype(object)
+    col_ids = with_direct(col_ids, direct)
     if cells == "count":
         data = data.drop_duplicates(["transcript", "code", "coder", "start", "end"])
         cell = data.groupby(["transcript", "code"], observed=True).size()
@@ -218,6 +242,7 @@ def framework_matrix(excerpts: pd.DataFrame, transcripts: pd.DataFrame, codes: p
     wide = wide.reindex(index=row_ids, columns=col_ids)
     wide = wide.fillna(0).astype(int) if cells == "count" else wide.astype(object).fillna("")
     wide.index.name, wide.columns.name = "transcript", None
+    wide.attrs["direct"] = direct
     return wide
 
 

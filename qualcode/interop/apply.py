@@ -220,7 +220,9 @@ def _codings(project, bundle, the_plan, pks, report, actor, action, provenance) 
         if c.coding_guid and guid_key(c.coding_guid) in known:
             report.count("codings", "already here")
             continue
-        text = texts.setdefault(tid, store.transcript(tid)["text"])
+        if tid not in texts:
+            texts[tid] = store.transcript(tid)["text"]
+        text = texts[tid]
         memo = c.memo.text if c.memo else ""
         new_id = store.insert_coding(tid, pks[c.code], c.coder, c.start, c.end, memo=memo, origin=kind,
                                      provenance={**provenance, **({"coding": c.coding_guid} if c.coding_guid else {})})

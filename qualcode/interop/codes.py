@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import textwrap
 import uuid
+from urllib.parse import quote, unquote
 
 from lxml import etree
 
@@ -179,11 +180,13 @@ class CodeWalker:
         descs = children(el, "Description")
         text = clean_text("".join(descs[0].itertext())) if descs else ""
         description, criteria = split_criteria(text)
+        keywords = written_key(el, "keywords")
         return CodeSpec(
             id=code_id, label=name, description=description,
             include=criteria.get("include", ""), exclude=criteria.get("exclude", ""),
             example=criteria.get("example", ""), color=color, guid=guid, codable=codable,
-            line=el.sourceline,
+            keywords=[unquote(k) for k in keywords.split(",") if k] if keywords else [],
+            family=written_key(el, "family") == "true", line=el.sourceline,
         )
 
     def _summarise(self) -> None:
@@ -288,10 +291,14 @@ def export_guid(code: CodeSpec, used: set[str]) -> str:
     return guid
 
 
-def add_code_elements(codes_el, codes: list[CodeSpec], name: str, *, notes=None) -> dict[str, str]:
+def add_code_elements(codes_el, codes: list[CodeSpec], name: str, *, notes=None,
+                      extras: bool = False) -> dict[str, str]:
     """Append the codes under `codes_el` (a ``<Codes>`` element, in its namespace) as
     nested ``<Code>`` elements; returns code id -> guid written. `notes` maps a code
     id to the guid of a note to reference (``<NoteRef>``, project documents only).
+    With `extras`, qualcode's own `family` and `keywords` ride in the processing
+    instruction too (``family="true" keywords="a,b%20c"``), so a qualcode -> .qdpx
+    -> qualcode round trip keeps them; other tools ignore them.
     Raises `QualcodeError` naming `name` for codes that cannot be written."""
     ns = etree.QName(codes_el).namespace
     elements: dict[str, etree._Element] = {}
@@ -321,7 +328,7 @@ def add_code_elements(codes_el, codes: list[CodeSpec], name: str, *, notes=None)
             el.set("isCodable", "true" if code.codable else "false")
             if color:
                 el.set("color", color)
-            el.append(etree.ProcessingInstruction(PI_TARGET, f'slug="{code.slug}"'))
+            el.append(etree.ProcessingInstruction(PI_TARGET, f'slug="{code.slug}"' + (_extras(code) if extras else "")))
             text = join_criteria(code)
             if text:
                 etree.SubElement(el, f"{{{ns}}}Description").text = text
@@ -332,3 +339,10 @@ def add_code_elements(codes_el, codes: list[CodeSpec], name: str, *, notes=None)
         elements[code.id] = el
         guids[code.id] = guid
     return guids
+
+
+def _extras(code: CodeSpec) -> str:
+    out = ' family="true"' if code.family else ""
+    if code.keywords:
+        out += f' keywords="{",".join(quote(k, safe="") for k in code.keywords)}"'
+    return out

@@ -2,12 +2,14 @@
 
 - Each transcript travels as a UTF-8 plain-text file (no BOM, LF line ends),
   ``sources/<GUID>.txt``, referenced as ``internal://<GUID>.txt``; its text is
-  the stored text, produced by `source_text` (the one place outgoing source text
-  is made).
+  the stored text, cut at every coding edge by `source_pieces`, the one place
+  outgoing source text is made (a pseudonymising hook replaces its body; the
+  positions follow the pieces' lengths).
 - Positions are written as NVivo reads them: UTF-16 code units over that text,
   end exclusive. (For texts without characters outside the BMP, such as emoji,
   that is the same as code points.)
-- The codebook: `interop.codes` (slugs kept in ``<?qualcode slug?>``); each
+- The codebook: `interop.codes` (slugs, families and keywords kept in
+  ``<?qualcode slug family keywords?>``); each
   transcript's id is kept in ``<?qualcode id?>``; memos become ``<Note>``s
   referenced from what they are about; attributes become one ``<Case>`` per
   transcript with its ``<VariableValue>``s; coders become ``<User>``s.
@@ -37,9 +39,20 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def source_text(source: Source) -> str:
-    """The text shipped for a source. Every outgoing source text passes here."""
-    return source.text
+def source_pieces(source: Source, cuts: list[int]) -> list[str]:
+    """The shipped text of a source between consecutive `cuts` (stored offsets,
+    sorted, from 0 to its length). Every outgoing source text passes here."""
+    return [source.text[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+def _shipped(source: Source, codings) -> tuple[str, dict[int, int]]:
+    """The text shipped for a source and where each coding edge lands in it."""
+    cuts = sorted({0, len(source.text)} | {c.start for c in codings} | {c.end for c in codings})
+    pieces = source_pieces(source, cuts)
+    ends = [0]
+    for piece in pieces:
+        ends.append(ends[-1] + len(piece))
+    return "".join(pieces), dict(zip(cuts, ends))
 
 
 def _xml(text: str) -> str:
@@ -75,6 +88,7 @@ class _Writer:
         self.b = bundle
         self.name = name
         self.notes: list = []  # (guid, name, text, author) of every note written
+        self.shipped: dict[str, str] = {}  # source guid -> its text in the archive
         self.written: dict[str, str] = {}  # guid key -> text
         self.root = etree.Element(_NS + "Project", nsmap={None: PROJECT_NS})
         self.root.set("name", _xml(bundle.name or "qualcode project"))
@@ -107,7 +121,7 @@ class _Writer:
             book = _sub(self.root, "CodeBook")
             note_of = {code_id: guid for code_id, memo in b.code_memos.items()
                        if (guid := self.note(None, memo))}
-            add_code_elements(_sub(book, "Codes"), b.codes, self.name, notes=note_of)
+            add_code_elements(_sub(book, "Codes"), b.codes, self.name, notes=note_of, extras=True)
         self._cases()
         self._sources()
         self._notes()
@@ -144,13 +158,15 @@ class _Writer:
             el = _sub(holder, "TextSource", guid=source.guid, name=source.title or source.id,
                       plainTextPath=f"internal://{source.guid}.txt")
             el.append(etree.ProcessingInstruction(PI_TARGET, f'id="{_xml(source.id)}"'))
-            index = UnitIndex(source_text(source))
+            text, moved = _shipped(source, [c for group in by_source[source.id].values() for c in group])
+            self.shipped[source.guid] = text
+            index = UnitIndex(text)
             selections = sorted(by_source[source.id].items(),
                                 key=lambda kv: (kv[1][0].start, kv[1][0].end, kv[0]))
             for guid, codings in selections:
                 first = codings[0]
-                sel = _sub(el, "PlainTextSelection", guid=guid, startPosition=index.to_units(first.start),
-                           endPosition=index.to_units(first.end),
+                sel = _sub(el, "PlainTextSelection", guid=guid, startPosition=index.to_units(moved[first.start]),
+                           endPosition=index.to_units(moved[first.end]),
                            creatingUser=self.user(first.selection_user or first.coder),
                            creationDateTime=first.created)
                 for c in sorted(codings, key=lambda c: c.coding_guid):
@@ -179,12 +195,13 @@ def write_qdpx(bundle: Bundle, path: str | Path) -> None:
 
     p = Path(path)
     name = p.name or str(p)
+    writer = _Writer(bundle, name)
     try:
-        qde = _Writer(bundle, name).build()
+        qde = writer.build()
     except ValueError as exc:
         raise QualcodeError(f"{name}: cannot export: {exc}") from None
     members = [("project.qde", qde)]
-    members += [(f"sources/{s.guid}.txt", source_text(s).encode("utf-8")) for s in bundle.sources]
+    members += [(f"sources/{s.guid}.txt", writer.shipped[s.guid].encode("utf-8")) for s in bundle.sources]
 
     def write(tmp) -> None:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:

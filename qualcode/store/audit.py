@@ -8,23 +8,22 @@ class AuditSQL:
     def record(self, actor: str, action: str, target: str = "", before=None, after=None) -> None:
         from qualcode.store import now
 
-        self.conn.execute(
-            "INSERT INTO audit (at, actor, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                now(),
-                actor,
-                action,
-                target,
-                None if before is None else json.dumps(before, ensure_ascii=False),
-                None if after is None else json.dumps(after, ensure_ascii=False),
-            ),
+        self._exec(
+            "INSERT INTO audit (at, actor, action, target, before, after) "
+            "VALUES (:at, :actor, :action, :target, :before, :after)",
+            {
+                "at": now(), "actor": actor, "action": action, "target": target,
+                "before": None if before is None else json.dumps(before, ensure_ascii=False),
+                "after": None if after is None else json.dumps(after, ensure_ascii=False),
+            },
         )
 
     def audit_entries(self, *, actor=None, since=None, until=None, action_prefix=None, limit=None):
         from qualcode.store.filters import Where
 
-        where = (Where().add(actor, "actor = ?", actor).add(since, "at >= ?", since)
-                 .add(until, "at < ?", until).add(action_prefix, "action LIKE ?", f"{action_prefix}%"))
+        where = (Where().add(actor, "actor = :actor", actor=actor).add(since, "at >= :since", since=since)
+                 .add(until, "at < :until", until=until)
+                 .add(action_prefix, "action LIKE :action", action=f"{action_prefix}%"))
         sql, params = "SELECT * FROM audit" + where.sql, where.params
         sql += " ORDER BY id DESC"
         if limit:

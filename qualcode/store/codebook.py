@@ -36,7 +36,7 @@ class CodebookSQL:
         return rows
 
     def code(self, code_id: str) -> dict | None:
-        row = self._one("SELECT * FROM codes WHERE id = ?", (code_id,))
+        row = self._one("SELECT * FROM codes WHERE id = :id", {"id": code_id})
         return _decode(row) if row else None
 
     def insert_code(self, spec, position: int) -> int:
@@ -62,17 +62,16 @@ class CodebookSQL:
 
     def rename_code_tree(self, old_id: str, new_id: str) -> int:
         """Rewrite the id of a code and of all its descendants; returns rows changed."""
-        cur = self.conn.execute(
-            "UPDATE codes SET id = ? || substr(id, ?) WHERE id = ? OR id LIKE ? ESCAPE '\\'",
-            (new_id, len(old_id) + 1, old_id, like_prefix(old_id)),
-        )
-        return cur.rowcount
+        return self._exec(
+            "UPDATE codes SET id = :new || substr(id, :cut) WHERE id = :old OR id LIKE :below ESCAPE '\\'",
+            {"new": new_id, "cut": len(old_id) + 1, "old": old_id, "below": like_prefix(old_id)},
+        ).rowcount
 
     def set_code_memo(self, pk: int, memo: str) -> None:
-        self.conn.execute("UPDATE codes SET memo = ? WHERE pk = ?", (memo, pk))
+        self._exec("UPDATE codes SET memo = :memo WHERE pk = :pk", {"memo": memo, "pk": pk})
 
     def delete_code(self, pk: int) -> None:
-        self.conn.execute("DELETE FROM codes WHERE pk = ?", (pk,))
+        self._exec("DELETE FROM codes WHERE pk = :pk", {"pk": pk})
 
     def coding_counts(self) -> list[dict]:
         """Codings per code and coder, and distinct transcripts, for `codebook show`."""

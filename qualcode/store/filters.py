@@ -1,6 +1,6 @@
 """A small builder for the optional filters of list queries (codings,
-suggestions, audit): each filter adds a clause and its parameters when it is
-given, so query methods read as a list of filters."""
+suggestions, audit): each filter adds a clause and its named parameters when it
+is given, so query methods read as a list of filters."""
 from __future__ import annotations
 
 
@@ -13,25 +13,25 @@ def like_prefix(code_id: str) -> str:
 class Where:
     def __init__(self):
         self.clauses: list[str] = []
-        self.params: list = []
+        self.params: dict = {}
 
-    def add(self, given, clause: str, *params) -> "Where":
-        """Add `clause` (with `?` placeholders) when `given` is true."""
+    def add(self, given, clause: str, **params) -> "Where":
+        """Add `clause` (with `:name` parameters) when `given` is true."""
         if given:
             self.clauses.append(clause)
-            self.params.extend(params)
+            self.params.update(params)
         return self
 
-    def within(self, column: str, values) -> "Where":
+    def within(self, column: str, values, name: str) -> "Where":
         """column IN (values), when values are given."""
         if values:
-            self.add(True, f"{column} IN ({','.join('?' * len(values))})", *values)
+            self.add(True, f"{column} IN :{name}", **{name: list(values)})
         return self
 
-    def subtree(self, column: str, code_id) -> "Where":
+    def subtree(self, column: str, code_id, name: str = "code") -> "Where":
         """A code and its descendants, by slug-path id."""
-        return self.add(code_id, f"({column} = ? OR {column} LIKE ? ESCAPE '\\')",
-                        code_id, like_prefix(code_id) if code_id else None)
+        return self.add(code_id, f"({column} = :{name} OR {column} LIKE :{name}_below ESCAPE '\\')",
+                        **{name: code_id, f"{name}_below": like_prefix(code_id) if code_id else None})
 
     @property
     def sql(self) -> str:

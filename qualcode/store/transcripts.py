@@ -4,14 +4,14 @@ from __future__ import annotations
 
 class TranscriptSQL:
     def transcript(self, transcript_id: str) -> dict | None:
-        return self._one("SELECT * FROM transcripts WHERE id = ?", (transcript_id,))
+        return self._one("SELECT * FROM transcripts WHERE id = :id", {"id": transcript_id})
 
     def transcript_ids(self) -> list[str]:
         return [r["id"] for r in self._all("SELECT id FROM transcripts ORDER BY id")]
 
     def transcript_by_hash(self, content_hash: str) -> dict | None:
         return self._one(
-            "SELECT id, source_name FROM transcripts WHERE content_hash = ?", (content_hash,)
+            "SELECT id, source_name FROM transcripts WHERE content_hash = :h", {"h": content_hash}
         )
 
     def transcript_summaries(self) -> list[dict]:
@@ -30,28 +30,29 @@ class TranscriptSQL:
         from qualcode.store import now
 
         stamp = now()
-        self.conn.execute(
+        self._exec(
             """INSERT INTO transcripts (id, title, source_name, format, encoding, content_hash,
                                         text, imported_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (row["id"], row.get("title", ""), row["source_name"], row["format"],
-             row.get("encoding"), row["content_hash"], row["text"], stamp, stamp),
+               VALUES (:id, :title, :source_name, :format, :encoding, :content_hash,
+                       :text, :at, :at)""",
+            {"id": row["id"], "title": row.get("title", ""), "source_name": row["source_name"],
+             "format": row["format"], "encoding": row.get("encoding"),
+             "content_hash": row["content_hash"], "text": row["text"], "at": stamp},
         )
 
     def update_transcript(self, transcript_id: str, **fields) -> None:
         from qualcode.store import now
 
         fields["updated_at"] = now()
-        cols = ", ".join(f"{k} = ?" for k in fields)
-        self.conn.execute(
-            f"UPDATE transcripts SET {cols} WHERE id = ?", (*fields.values(), transcript_id)
-        )
+        cols = ", ".join(f"{k} = :{k}" for k in fields)
+        self._exec(f"UPDATE transcripts SET {cols} WHERE id = :transcript_id",
+                   {**fields, "transcript_id": transcript_id})
 
     # -- attributes ---------------------------------------------------------
     def attributes(self, transcript_id: str) -> dict[str, str]:
         rows = self._all(
-            "SELECT key, value FROM attributes WHERE transcript_id = ? ORDER BY key",
-            (transcript_id,),
+            "SELECT key, value FROM attributes WHERE transcript_id = :t ORDER BY key",
+            {"t": transcript_id},
         )
         return {r["key"]: r["value"] for r in rows}
 
@@ -62,41 +63,37 @@ class TranscriptSQL:
         return out
 
     def set_attribute(self, transcript_id: str, key: str, value: str) -> None:
-        self.conn.execute(
-            "INSERT INTO attributes (transcript_id, key, value) VALUES (?, ?, ?) "
+        self._exec(
+            "INSERT INTO attributes (transcript_id, key, value) VALUES (:t, :key, :value) "
             "ON CONFLICT (transcript_id, key) DO UPDATE SET value = excluded.value",
-            (transcript_id, key, value),
+            {"t": transcript_id, "key": key, "value": value},
         )
 
     def unset_attribute(self, transcript_id: str, key: str) -> bool:
-        cur = self.conn.execute(
-            "DELETE FROM attributes WHERE transcript_id = ? AND key = ?", (transcript_id, key)
-        )
-        return cur.rowcount > 0
+        return self._exec("DELETE FROM attributes WHERE transcript_id = :t AND key = :key",
+                          {"t": transcript_id, "key": key}).rowcount > 0
 
     # -- segments -----------------------------------------------------------
     def replace_segments(self, transcript_id: str, segments: list[dict]) -> None:
-        self.conn.execute("DELETE FROM segments WHERE transcript_id = ?", (transcript_id,))
-        self.conn.executemany(
+        self._exec("DELETE FROM segments WHERE transcript_id = :t", {"t": transcript_id})
+        self._many(
             """INSERT INTO segments (transcript_id, idx, speaker, role, start, "end", text, time)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (:t, :idx, :speaker, :role, :start, :end, :text, :time)""",
             [
-                (transcript_id, i, s.get("speaker"), s["role"], s["start"], s["end"],
-                 s["text"], s.get("time"))
+                {"t": transcript_id, "idx": i, "speaker": s.get("speaker"), "role": s["role"],
+                 "start": s["start"], "end": s["end"], "text": s["text"], "time": s.get("time")}
                 for i, s in enumerate(segments, start=1)
             ],
         )
 
     def segments(self, transcript_id: str) -> list[dict]:
         return self._all(
-            "SELECT * FROM segments WHERE transcript_id = ? ORDER BY idx", (transcript_id,)
+            "SELECT * FROM segments WHERE transcript_id = :t ORDER BY idx", {"t": transcript_id}
         )
 
     def segment_spans(self) -> list[tuple]:
         """(transcript, number, speaker, start, end) of every segment, as plain tuples."""
-        cur = self.conn.cursor()
-        cur.row_factory = None
-        return cur.execute('SELECT transcript_id, idx, speaker, start, "end" FROM segments').fetchall()
+        return self._tuples('SELECT transcript_id, idx, speaker, start, "end" FROM segments')
 
     def all_segments(self) -> list[dict]:
         return self._all(

@@ -12,7 +12,6 @@ nothing already done.
 from __future__ import annotations
 
 import bisect
-import sqlite3
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -228,10 +227,8 @@ class TagApp(CodingActions, Moves, Searching, App):
         """Run one library call; its errors become notifications. Returns (ok, result)."""
         try:
             return True, fn(*args, **kwargs)
-        except QualcodeError as exc:
+        except QualcodeError as exc:  # StoreError too: database locked, server gone, refused
             self.report(str(exc))
-        except sqlite3.Error as exc:
-            self.report(f"database error: {exc}")
         return False, None
 
     def reload(self) -> None:

@@ -110,27 +110,27 @@ def test_cli_disagreements_terminal_json_and_files(proj, cli, tmp_path):  # noqa
     from docx import Document
     from openpyxl import load_workbook
 
-    shown = cli("disagreements", "--coders", "ana", "bob", "-p", proj.root)
+    shown = cli("disagreements", "--coders", "ana", "bob", "--min-chars", "0", "-p", proj.root)
     assert shown.code == 0, shown.err
     out = " ".join(shown.out.split())
     assert "segment 4 · R · [79:99] · different codes · freins" in out
     assert "« Ils viennent. Rare ! »" in out and "ana: freins/equipe" in out and "bob: freins/hotel" in out
     assert "« Des punaises, sale ! »" in out and "bob: —" in out
     assert "4 passages where ana and bob differ in 2 transcripts (T1, T2); excluded (not coded by both): T3" in out
-    data = json.loads(cli("disagreements", "--coders", "ana", "bob", "--json", "-p", proj.root).out)
+    data = json.loads(cli("disagreements", "--coders", "ana", "bob", "--min-chars", "0", "--json", "-p", proj.root).out)
     assert [(p["start"], p["end"], p["kind"], p["code"]) for p in data["passages"]] == [e[:4] for e in EXPECTED]
     assert data["passages"][3]["applied"] == {"ana": ["freins/equipe"], "bob": ["freins/hotel"]}
     assert data["passages"][1]["context"] == "Des punaises, sale !"
 
-    assert cli("disagreements", "--coders", "ana", "bob", "-p", proj.root, "--out", tmp_path / "d.xlsx").code == 0
+    assert cli("disagreements", "--coders", "ana", "bob", "--min-chars", "0", "-p", proj.root, "--out", tmp_path / "d.xlsx").code == 0
     rows = [[c.value for c in row] for row in load_workbook(tmp_path / "d.xlsx").active.iter_rows()]
-    assert rows[0] == ["transcript", "segment", "speaker", "start", "end", "kind", "code", "applied by ana",
-                       "applied by bob", "passage", "context"]
-    assert rows[4] == ["T1", 4, "R", 79, 99, "different codes", "freins", "freins/equipe", "freins/hotel",
-                       "Ils viennent. Rare !", "Ils viennent. Rare !"]
+    assert rows[0] == ["Entretien", "Tour", "Locuteur", "Début", "Fin", "Type", "Code", "Appliqué par ana",
+                       "Appliqué par bob", "Passage", "Contexte"]  # French headers (issue 14, S7)
+    assert rows[4] == ["T1", 4, "R", 79, 99, "codes différents de la même famille", "freins", "freins/equipe",
+                       "freins/hotel", "Ils viennent. Rare !", "Ils viennent. Rare !"]
     assert len(rows) == 5
 
-    assert cli("disagreements", "--coders", "ana", "bob", "-p", proj.root, "--out", tmp_path / "d.docx").code == 0
+    assert cli("disagreements", "--coders", "ana", "bob", "--min-chars", "0", "-p", proj.root, "--out", tmp_path / "d.docx").code == 0
     doc = Document(str(tmp_path / "d.docx"))
     headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings == [("Title", "Désaccords de codage : ana / bob"), ("Heading 1", "Entretien T1"),

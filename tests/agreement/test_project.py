@@ -46,14 +46,15 @@ CODINGS = [
 
 
 @pytest.fixture
-def proj(tmp_path):
-    from qualcode import Project, coding
+def proj(tmp_path, backend, request):
+    from qualcode import coding
+    from tests.conftest import new_project
 
     for name, bodies in (("T1", T1), ("T2", T2), ("T3", T3)):
         lines = [f"{'ER'[i % 2]} : {body}" for i, body in enumerate(bodies)]
         (tmp_path / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (tmp_path / "cb.yaml").write_text(CODEBOOK, encoding="utf-8")
-    project = Project.init(tmp_path / "proj")
+    project = new_project(backend, tmp_path / "proj", request)
     project.import_files(sorted(tmp_path.glob("T*.txt")))
     project.load_codebook(tmp_path / "cb.yaml")
     for tid, code, coder, start, end in CODINGS:
@@ -270,17 +271,24 @@ def test_cli_agreement_json_table_and_files(proj, cli, tmp_path):
     assert shown.code == 0 and "nan" not in shown.out.lower()
     assert "Excluded (1, not coded by bob): T3" in shown.out and "0.615" in shown.out  # hotel, segments
     assert "freins" in shown.out and "0.444" in shown.out  # family alpha 4/9
-    ws = load_workbook(tmp_path / "a.xlsx").active
-    rows = [[c.value for c in row] for row in ws.iter_rows()]
-    header = rows[0]
-    assert header[:5] == ["row", "code", "label", "transcript", "units"] and "kappa" in header
-    kappa = header.index("kappa")
-    assert rows[1][0] == "overall"
-    assert rows[2][:2] == ["code", "benefices/repit"] and rows[2][kappa] == 0.0
-    hotel_t2 = next(r for r in rows if r[0] == "code in transcript" and r[1] == "freins/hotel" and r[3] == "T2")
-    assert hotel_t2[kappa] == f"undefined ({NO_VARIATION})"
-    assert next(r for r in rows if r[0] == "family" and r[1] == "freins")[header.index("alpha")] == pytest.approx(4 / 9)
-    assert rows[-1][0] == "excluded" and rows[-1][3] == "T3"
+    wb = load_workbook(tmp_path / "a.xlsx")  # one sheet per view, French headers (issue 14, S4)
+    assert wb.sheetnames == ["Ensemble", "Par code", "Par entretien", "Code × entretien", "Par famille",
+                             "Couverture", "Exclus"]
+
+    def rows(sheet):
+        return [[c.value for c in row] for row in wb[sheet].iter_rows()]
+
+    header, *codes = rows("Par code")
+    assert header[:3] == ["Code", "Libellé", "κ"] and "Accord positif" in header and "À revoir" in header
+    kappa = header.index("κ")
+    assert codes[0][0] == "benefices/repit" and codes[0][kappa] == 0.0
+    assert wb["Par code"].cell(2, kappa + 1).number_format == "0.000"
+    header, *cells = rows("Code × entretien")
+    hotel_t2 = next(r for r in cells if r[0] == "freins/hotel" and r[2] == "T2")
+    assert hotel_t2[header.index("κ")] is None and NO_VARIATION in hotel_t2[header.index("Note")]
+    header, *families = rows("Par famille")
+    assert next(r for r in families if r[0] == "freins")[header.index("α")] == pytest.approx(4 / 9)
+    assert rows("Exclus") == [["Entretien", "Non codé par"], ["T3", "bob"]]
 
 
 def test_cli_three_coders_and_errors(proj, cli):

@@ -60,6 +60,7 @@ def fill(project, folder: Path) -> None:
 
 
 @pytest.fixture
-def proj(project, tmp_path):
-    fill(project, tmp_path / "in")
-    return project
+def proj(any_project, tmp_path):
+    """The small coded project, on each backend."""
+    fill(any_project, tmp_path / "in")
+    return any_project

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -31,12 +30,8 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def dump(project) -> list[str]:
-    con = sqlite3.connect(str(project.root / "qualcode.db"))
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
+def dump(project) -> dict:
+    return project.store.snapshot()
 
 
 def key_set(project) -> set[tuple]:

@@ -85,17 +85,17 @@ def span(text: str, first: str, last: str | None) -> tuple[int, int]:
 
 
 @pytest.fixture
-def small(tmp_path):
-    """The project described above (coders "a" and "b")."""
-    from qualcode import Project
+def small(tmp_path, backend, request):
+    """The project described above (coders "a" and "b"), on each backend."""
     from qualcode import coding
+    from tests.conftest import new_project
 
     files = []
     for tid, text in TRANSCRIPTS.items():
         files.append(tmp_path / f"{tid}.txt")
         files[-1].write_text(text, encoding="utf-8")
     (tmp_path / "book.yaml").write_text(CODEBOOK, encoding="utf-8")
-    project = Project.init(tmp_path / "proj")
+    project = new_project(backend, tmp_path / "proj", request)
     project.import_files(files)
     project.load_codebook(tmp_path / "book.yaml")
     for tid, code, coder, first, last, memo in CODINGS:

@@ -99,9 +99,13 @@ def test_xlsx_gets_every_measure_when_one_is_asked(cli, small, tmp_path):
     wb = load_workbook(path)
     assert wb.sheetnames == ["Part des entretiens", "Segments codés", "Entretiens", "Personnes"]
     ws = wb["Personnes"]
-    assert [c.value for c in ws[1]] == ["Code", "Libellé", "Pilotage", "Partenaires", "Usagers", "Total"]  # French labels
-    assert [c.value for c in ws[5]] == [EQU, "Équipe débordée", 3, 0, 1, 4]
-    assert [c.value for c in wb["Part des entretiens"][2]][2:] == [1, 0, 1, 0.75]
+    # a title row, a row saying measure, coders, date (issue 14), then French labels with n per column
+    assert ws["A1"].value.startswith("Matrice thématique par type d’acteur — tous les codeurs")
+    assert "Mesures : part des entretiens, segments codés, entretiens, personnes" in ws["A2"].value
+    assert [c.value for c in ws[3]] == ["Code", "Libellé", "Pilotage (n = 1)", "Partenaires (n = 1)",
+                                       "Usagers (n = 2)", "Total (n = 4)"]
+    assert [c.value for c in ws[7]] == [EQU, "Équipe débordée", 3, 0, 1, 4]
+    assert [c.value for c in wb["Part des entretiens"][4]][2:] == [1, 0, 1, 0.75]
     path2 = tmp_path / "two.xlsx"
     assert cli("matrix", "-p", small.root, "-m", "people", "-m", "segments", "--out", path2).code == 0
     assert load_workbook(path2).sheetnames == ["Personnes", "Segments codés"]
@@ -116,7 +120,9 @@ def test_png_csv_md_json_files(cli, small, tmp_path):
         rows = list(csv.reader(handle))
     assert rows[0] == ["code", "label", "pilotage", "partenaires", "usagers", "Total"]
     assert rows[1] == ["freins", "Freins", "1", "0", "2", "3"]
-    assert "| freins | Freins | 1 | 0 | 2 | 3 |" in (tmp_path / "m.md").read_text(encoding="utf-8")
+    md = (tmp_path / "m.md").read_text(encoding="utf-8")
+    assert "| freins | **Freins** | 1 | 0 | 2 | 3 |" in md  # parents in bold, children indented (issue 14)
+    assert "| benefices/sante | \u2003Santé |" in md and "| Pilotage (n = 1) |" in md
     assert json.loads((tmp_path / "m.json").read_text())["interviews"]["rows"][0]["Total"] == 3
 
 
@@ -124,16 +130,19 @@ def test_framework_matrix_counts_and_excerpts(cli, small, tmp_path):
     columns, rows = run_json(cli, small, "--by", "transcript")["count"]
     assert columns == ["freins", "benefices"]  # level family by default
     assert rows == {"G1": [2, 2], "U1": [4, 1], "U2": [2, 0], "X1": [0, 0]}
-    _, quotes = run_json(cli, small, "--by", "transcript", "--cells", "excerpts", "--level", "leaf")["excerpts"]
-    assert quotes["U2"][0] == "« Des punaises, encore des punaises. »"  # punaises
-    assert quotes["G1"][1:] == ["« On manque de temps, vraiment. »", "« Oui, on court. »\n\n« Les soins ont repris. »"]
+    columns, quotes = run_json(cli, small, "--by", "transcript", "--cells", "excerpts", "--level", "leaf")["excerpts"]
+    # the leaf level keeps the codings made directly on a parent in a column of their own (issue 14, R7)
+    assert columns == [HOT, PUN, EQU, SAN]
+    assert quotes["U2"][:2] == ["« Des punaises, encore des punaises. »"] * 2  # hotel (b) and punaises (a)
+    assert quotes["G1"][2:] == ["« On manque de temps, vraiment. »", "« Oui, on court. »\n\n« Les soins ont repris. »"]
     result = cli("matrix", "-p", small.root, "--by", "transcript")
     assert result.code == 0 and "Bénéfices" in result.out and "U1" in result.out
     path = tmp_path / "cadre.xlsx"
     assert cli("matrix", "-p", small.root, "--by", "transcript", "--out", path).code == 0
     wb = load_workbook(path)
     assert wb.sheetnames == ["Codages", "Extraits"]
-    assert [c.value for c in wb["Codages"][3]] == ["U1", 4, 1]
+    assert [c.value for c in wb["Codages"][3]] == ["Entretien", "Type d'acteur", "Freins", "Bénéfices"]  # labels
+    assert [c.value for c in wb["Codages"][5]] == ["U1", "usager", 4, 1]
 
 
 def test_framework_matrix_to_word(cli, small, tmp_path, monkeypatch):

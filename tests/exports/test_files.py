@@ -28,22 +28,24 @@ def test_xlsx_sheets_header_values_and_formatting(tmp_path, frames):
     wb = load_workbook(path)
     assert wb.sheetnames == ["Segments codés", "Entretiens", "Personnes", "Part des entretiens"]
     ws = wb["Segments codés"]
-    header = [c.value for c in ws[1]]
+    assert ws["A1"].value == "Thèmes par type d'acteur — Segments codés" and ws["A1"].font.bold  # title row
+    header = [c.value for c in ws[3]]
     assert header == ["Code", "Libellé", "hotelier", "professionnel", "usager", "(sans valeur)", "Total"]
-    assert all(c.font.bold for c in ws[1])
-    assert ws.freeze_panes == "C2"
-    assert [c.value for c in ws[4]] == ["freins/usagers/conditions-hotelieres", "Conditions hôtelières",
+    assert all(c.font.bold for c in ws[3])
+    assert ws.freeze_panes == "C4"
+    assert [c.value for c in ws[6]] == ["freins/usagers/conditions-hotelieres", "Conditions hôtelières",
                                         0, 1, 2, 0, 3]
+    assert ws["B4"].font.bold and not ws["B6"].font.bold and ws["B6"].alignment.indent == 2  # hierarchy
     assert ws.column_dimensions["A"].width > len("freins/usagers/conditions-hotelieres")
     rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
-    assert len(rules) == 1 and isinstance(rules[0].colorScale, ColorScale)
+    assert len(rules) == 4 and all(isinstance(r.colorScale, ColorScale) for r in rules)
     assert len(rules[0].colorScale.color) == 3
-    ranges = [str(cf.sqref) for cf in ws.conditional_formatting]
-    assert ranges == ["C2:F8"]  # the four attribute columns, not Total (G)
+    ranges = sorted(str(cf.sqref) for cf in ws.conditional_formatting)
+    assert ranges == ["C4:C10", "D4:D10", "E4:E10", "F4:F10"]  # each attribute column on its own scale, not Total
     share = wb["Part des entretiens"]
-    assert share["E5"].value == pytest.approx(2 / 3) and share["E5"].number_format == "0%"  # usager, punaises
-    assert share["G5"].number_format == "0%"
-    assert wb["Personnes"]["E4"].value == 4
+    assert share["E7"].value == pytest.approx(2 / 3) and share["E7"].number_format == "0%"  # usager, punaises
+    assert share["G7"].number_format == "0%"
+    assert wb["Personnes"]["E6"].value == 4
 
 
 def test_xlsx_framework_excerpts_are_text_and_wrapped(tmp_path):
@@ -52,9 +54,9 @@ def test_xlsx_framework_excerpts_are_text_and_wrapped(tmp_path):
     cells = framework_matrix(excerpts, TRANSCRIPTS, make_codes(), cells="excerpts")
     path = write_matrix({"excerpts": cells}, tmp_path / "cadre.xlsx", title="Cadre")
     ws = load_workbook(path)["Extraits"]
-    assert [c.value for c in ws[1]][:2] == ["Entretien", "freins/usagers/conditions-hotelieres"]
-    assert ws.freeze_panes == "B2"
-    u1 = next(row for row in ws.iter_rows(min_row=2) if row[0].value == "U1")
+    assert [c.value for c in ws[3]][:2] == ["Entretien", "freins/usagers/conditions-hotelieres"]
+    assert ws.freeze_panes == "B4"
+    u1 = next(row for row in ws.iter_rows(min_row=4) if row[0].value == "U1")
     assert u1[1].value.startswith("« =SUM(A1) long") and u1[1].data_type == "s"
     assert u1[1].alignment.wrap_text
     assert not list(ws.conditional_formatting)
@@ -75,8 +77,11 @@ def test_markdown_table(tmp_path, frames):
     assert "## Segments codés" in text and "## Part des entretiens" in text
     assert "| Code | Libellé | hotelier | professionnel | usager | (sans valeur) | Total |" in text
     assert "|---|---|---:|---:|---:|---:|---:|" in text
-    assert "| freins/usagers/punaises | Punaises de lit | 0 | 1 | 3 | 0 | 4 |" in text
-    assert "| freins/usagers/punaises | Punaises de lit | 0% | 100% | 67% | 0% | 43% |" in text
+    # children indented under their parent (bold); shares in French ("67 %") (issue 14)
+    assert "| freins/usagers/punaises | \u2003\u2003Punaises de lit | 0 | 1 | 3 | 0 | 4 |" in text
+    assert ("| freins/usagers/punaises | \u2003\u2003Punaises de lit | 0\u202f% | 100\u202f% | 67\u202f% | 0\u202f% "
+            "| 43\u202f% |") in text
+    assert "| freins | **Freins** |" in text
 
 
 def test_json_round_trip(tmp_path, frames):

@@ -124,8 +124,8 @@ def project_state(project) -> dict:
     return {
         "transcripts": {t: (store.transcript(t)["text"], store.transcript(t)["title"], store.attributes(t),
                             store.transcript(t)["memo"]) for t in store.transcript_ids()},
-        "codes": [(c.id, c.label, c.description, c.include, c.exclude, c.example, c.color, c.codable)
-                  for c in project.codes()],
+        "codes": [(c.id, c.label, c.description, c.include, c.exclude, c.example, c.color, c.codable,
+                   c.keywords, c.family) for c in project.codes()],
         "code memos": {r["id"]: r["memo"] for r in store.codes() if r["memo"]},
         "codings": sorted((c["transcript"], c["code"], c["coder"], c["start"], c["end"], c["memo"])
                           for c in project.codings()),

@@ -112,3 +112,32 @@ def test_export_refuses_bad_requests(demo, tmp_path, cli):
     bad = cli("export", "qdpx", tmp_path / "x.qdpx", "--coder", "nobody", "--project", demo.root)
     assert bad.code == 1 and "no codings by nobody" in bad.err
     assert not (tmp_path / "x.qdpx").exists()
+
+
+def test_outgoing_text_hook_keeps_positions_true(project, tmp_path, monkeypatch):
+    """Every shipped source text passes through `writer.source_pieces` (where a
+    pseudonymising hook goes): positions follow what it returns."""
+    from qualcode.interop import writer
+
+    (tmp_path / "T1.txt").write_text("E : Bonjour Claire.\nR : Claire 😀 va bien, merci.\n", encoding="utf-8")
+    project.import_files([tmp_path / "T1.txt"])
+    (tmp_path / "b.yaml").write_text("codes:\n  - id: humeur\n    label: Humeur\n", encoding="utf-8")
+    project.load_codebook(tmp_path / "b.yaml")
+    stored = project.transcript("T1")["text"]
+    start = stored.index("va bien")
+    coding.add(project, "T1", "humeur", "ana", start, start + len("va bien"))
+
+    def pseudonymised(source, cuts):
+        return [source.text[a:b].replace("Claire", "Personne-A") for a, b in zip(cuts, cuts[1:])]
+
+    monkeypatch.setattr(writer, "source_pieces", pseudonymised)
+    out = tmp_path / "p.qdpx"
+    project.export_qdpx(out)
+    root = _qde(out)
+    guid = next(root.iter("{*}TextSource")).get("guid")
+    with zipfile.ZipFile(out) as archive:
+        shipped = archive.read(f"sources/{guid}.txt").decode("utf-8")
+    assert "Claire" not in shipped and shipped.count("Personne-A") == 2
+    sel = next(root.iter("{*}PlainTextSelection"))
+    units = shipped.encode("utf-16-le")
+    assert units[2 * int(sel.get("startPosition")):2 * int(sel.get("endPosition"))].decode("utf-16-le") == "va bien"

@@ -99,6 +99,9 @@ def test_atlas_ti_without_its_files_brings_its_codebook_and_says_what_is_missing
         assert project.store.transcript_ids() == [] and project.codings() == []
         assert {n["name"] for n in project.store.notes()} == {"Research Plan", "My favorite Coke ad"}
         assert project.code("coke-diet-coke").guid == "D299EFAE-5779-46DC-9827-A3D1A5D544BC"
+    listed = cli("notes", "--project", root)
+    assert "# Research Plan (Friedrich Markgraf)" in listed.out and "2 project note(s)" in listed.out
+    assert "This is a great project by a dynamic team of researcher-developers." in listed.out
 
 
 def test_nvivo_mac_and_the_qdc_keep_their_codebooks(cli, tmp_path):
