@@ -1,7 +1,7 @@
 """A REFI-QDA bundle (`qualcode.interop.model.Bundle`) pseudonymised before it is
 written: each source's text rebuilt through the hook, coding positions moved
 to the new text, and every free text (titles, attributes, memos, notes, code
-definitions, detached quotes) through `Pseudonymiser.string`."""
+definitions and keywords, detached quotes) through `Pseudonymiser.string`."""
 from __future__ import annotations
 
 
@@ -28,6 +28,7 @@ def pseudonymise_bundle(bundle, hook) -> None:
     for code in bundle.codes:
         for field in ("label", "description", "include", "exclude", "example"):
             setattr(code, field, hook.string(getattr(code, field)))
+        code.keywords = [hook.string(k) for k in code.keywords]  # "Stalingrad" as a keyword
     for detached in bundle.detached:
         detached.quote, detached.memo = hook.string(detached.quote), hook.string(detached.memo)
 
