@@ -55,7 +55,7 @@ def replicate(frame, column: str = "transcript"):
                       for k in range(COPIES)], ignore_index=True)
 
 
-def build_database(demo, folder: Path) -> Path:
+def build_database(demo, folder: Path, copies: int = COPIES) -> Path:
     """A copy of the demo database with 99 more copies of each transcript, written
     through the store's methods in one transaction."""
     from qualcode.store import Store
@@ -70,7 +70,7 @@ def build_database(demo, folder: Path) -> Path:
             row = store.transcript(tid)
             segments = store.segments(tid)
             own = [c for c in codings if c["transcript"] == tid]
-            for k in range(1, COPIES):
+            for k in range(1, copies):
                 new = copy_id(tid, k)
                 store.insert_transcript({**row, "id": new, "content_hash": f"{row['content_hash']}-{k}"})
                 for key, value in attributes.get(tid, {}).items():

@@ -28,6 +28,8 @@ def default_actor() -> str:
 
 
 class Project:
+    joined = False  # init --server found a project already on the server
+
     def __init__(self, root: Path, store: Store):
         self.root = root
         self.store = store
@@ -36,7 +38,8 @@ class Project:
     @classmethod
     def init(cls, path: str | Path = ".", *, server: str | None = None) -> "Project":
         """A new project in folder `path`: SQLite, or on the PostgreSQL database
-        at `server` (a postgresql:// URL without password; it must be empty)."""
+        at `server` (a postgresql:// URL without password): an empty database
+        becomes a new project, one holding a qualcode project is joined."""
         from qualcode.team import projectfile
 
         root = Path(path).resolve()
@@ -50,11 +53,13 @@ class Project:
             raise QualcodeError(f"{root}: cannot create folder ({exc.strerror})") from None
         if not server:
             return cls(root, Store(root / DB_NAME, create=True))
-        from qualcode.team.server import create_project
+        from qualcode.team.server import connect
 
-        store = create_project(server)
+        store, created = connect(server)  # an existing qualcode project there is joined
         projectfile.write(root, server)
-        return cls(root, store)
+        project = cls(root, store)
+        project.joined = not created
+        return project
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> "Project":

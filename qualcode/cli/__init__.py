@@ -42,9 +42,10 @@ def _options(version: bool = typer.Option(False, "--version", callback=_version,
 
 def _register() -> None:
     from qualcode.cli import (agreement, assist, codebook, coding, exports, interop, pseudonymise, search,
-                              transcripts)
+                              team, transcripts)
 
-    for module in (transcripts, codebook, coding, search, assist, exports, agreement, pseudonymise, interop):
+    for module in (transcripts, codebook, coding, search, assist, exports, agreement, pseudonymise, interop,
+                   team):
         module.register(app)
 
 

@@ -34,8 +34,8 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder of the new proje
     server = server or os.environ.get("QUALCODE_DATABASE_URL") or None
     project = Project.init(directory, server=server)
     where = f" on {project.store.location}" if server else ""
-    console().print(f"Created qualcode project in {project.root}{where}", markup=False, highlight=False,
-                    soft_wrap=True)
+    verb = "Joined the qualcode project" if project.joined else "Created qualcode project"
+    console().print(f"{verb} in {project.root}{where}", markup=False, highlight=False, soft_wrap=True)
 
 
 def import_cmd(

@@ -30,7 +30,7 @@ class MergeResult:
 def load_other(project, other: str | Path, *, positions: str | None = None) -> tuple[Bundle, str]:
     """The other side as a bundle, and what it was (project, qdpx, codings)."""
     path = Path(other)
-    if path.is_dir() and (path / "qualcode.db").is_file():
+    if path.is_dir() and ((path / "qualcode.db").is_file() or (path / "qualcode.toml").is_file()):
         from qualcode.interop.snapshot import snapshot
         from qualcode.project import Project
 

@@ -36,6 +36,7 @@ from qualcode.store.interop import InteropSQL
 from qualcode.store.marks import MarkSQL
 from qualcode.store.migrate import SCHEMA_VERSION, Migrator
 from qualcode.store.pseudonyms import PseudonymSQL
+from qualcode.store.team import TeamSQL
 from qualcode.store.transcripts import TranscriptSQL
 
 __all__ = ["SCHEMA_VERSION", "Store", "StoreError", "now"]
@@ -46,7 +47,7 @@ def now() -> str:
 
 
 class Store(StoreBase, Migrator, TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL, AssistSQL, MarkSQL,
-            PseudonymSQL, InteropSQL, CopySQL):
+            PseudonymSQL, InteropSQL, CopySQL, TeamSQL):
     """A connection to one project database: a path (SQLite) or a
     ``postgresql://`` URL."""
 

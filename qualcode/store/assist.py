@@ -55,6 +55,7 @@ class AssistSQL:
                               coding_id: int | None = None) -> None:
         from qualcode.store import now
 
+        self.check_acting_as(reviewer)
         self._exec(
             "UPDATE suggestions SET status = :status, reviewer = :reviewer, reviewed_at = :at, "
             "coding_id = :coding_id WHERE id = :id",

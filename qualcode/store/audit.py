@@ -9,10 +9,10 @@ class AuditSQL:
         from qualcode.store import now
 
         self._exec(
-            "INSERT INTO audit (at, actor, action, target, before, after) "
-            "VALUES (:at, :actor, :action, :target, :before, :after)",
-            {
-                "at": now(), "actor": actor, "action": action, "target": target,
+            "INSERT INTO audit (at, actor, action, target, before, after, role) "
+            "VALUES (:at, :actor, :action, :target, :before, :after, :role)",
+            {   # role: the connected role on a server (where a trigger makes sure of it)
+                "at": now(), "actor": actor, "action": action, "target": target, "role": self.current_role(),
                 "before": None if before is None else json.dumps(before, ensure_ascii=False),
                 "after": None if after is None else json.dumps(after, ensure_ascii=False),
             },

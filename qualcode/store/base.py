@@ -183,6 +183,17 @@ class StoreBase:
             if self._depth == 0:
                 self._end_read()
 
+    def _utility(self, sql: str) -> None:
+        """A statement given to the driver as is, without parameters (no `:name`
+        or `%` processing): server commands carrying a literal, in a transaction."""
+        cursor = self.conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(sql)
+        except Exception as error:
+            raise self._error(error) from None
+        finally:
+            cursor.close()
+
     # -- the helpers: the only way SQL runs ---------------------------------
     def _exec(self, sql: str, params: dict | None = None) -> Outcome:
         """Run one statement (in a transaction of its own when outside one);

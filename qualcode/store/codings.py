@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from qualcode.errors import QualcodeError
 from qualcode.store.filters import Where
 
 _SELECT = """
@@ -23,6 +24,7 @@ class CodingSQL:
         """Insert; returns the new id, or None when the same coding already exists."""
         from qualcode.store import now
 
+        self.check_acting_as(coder)
         stamp = now()
         return self._exec(
             """INSERT INTO codings (transcript_id, code_pk, coder, start, "end", memo, origin,
@@ -54,10 +56,18 @@ class CodingSQL:
 
         fields["updated_at"] = now()
         cols = ", ".join(f'"{k}" = :{k}' for k in fields)
-        self._exec(f"UPDATE codings SET {cols} WHERE id = :coding_id", {**fields, "coding_id": coding_id})
+        done = self._exec(f"UPDATE codings SET {cols} WHERE id = :coding_id", {**fields, "coding_id": coding_id})
+        self._refused_unless(done.rowcount, coding_id)
 
     def delete_coding(self, coding_id: int) -> None:
-        self._exec("DELETE FROM codings WHERE id = :id", {"id": coding_id})
+        self._refused_unless(self._exec("DELETE FROM codings WHERE id = :id", {"id": coding_id}).rowcount,
+                             coding_id)
+
+    def _refused_unless(self, rowcount: int, coding_id: int) -> None:
+        """On a server, row-level security skips others' codings silently: say so."""
+        if rowcount == 0 and self.dialect == "postgresql":
+            raise QualcodeError(f"coding #{coding_id} is not yours: the server refused the change "
+                                f"(you are '{self.current_role()}')")
 
     def codings(self, *, transcript=None, transcripts=None, code=None, coder=None,
                 coders=None, attr=None, code_pk=None) -> list[dict]:

@@ -7,6 +7,7 @@ class MarkSQL:
         """Set or clear the mark; returns True when something changed."""
         from qualcode.store import now
 
+        self.check_acting_as(coder)
         if finished:
             cur = self._exec(
                 "INSERT INTO finished (transcript_id, coder, finished_at) "

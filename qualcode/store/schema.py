@@ -30,6 +30,8 @@ import sqlalchemy as sa
 from sqlalchemy import CheckConstraint, Column, Float, ForeignKey, Index, Integer, LargeBinary, Table
 from sqlalchemy import UniqueConstraint
 
+from qualcode.store.policies import TEAM_POLICIES
+
 
 @dataclass
 class Step:
@@ -185,4 +187,9 @@ MIGRATIONS: list[Step] = [
          tables=list(_refi_tables(SCHEMA, autoincrement=False))),
     # 5: ids never reused on SQLite (PostgreSQL's identity columns never reuse them)
     Step(rebuild=_rebuilt_with_autoincrement()),
+    # 6 (issue 13): team projects: members and their kind, the real role of each audit
+    # entry; on PostgreSQL, row-level security (qualcode.store.policies)
+    Step(tables=[Table("team_members", SCHEMA, text_col("role", primary_key=True), text_col("kind"),
+                       text_col("added_by"), text_col("added_at"))],
+         sql=["ALTER TABLE audit ADD COLUMN role TEXT"], postgresql=TEAM_POLICIES),
 ]

@@ -65,8 +65,10 @@ class LocalCluster:
         self.started = True
         return self
 
-    def url(self, database: str = "postgres", user: str = SUPERUSER) -> str:
-        return f"postgresql://{user}@/{database}?host={self.socket}&port={self.port}"
+    def url(self, database: str = "postgres", user: str | None = SUPERUSER) -> str:
+        """A URL over the Unix socket; without `user`, libpq's PGUSER (or the login name) applies."""
+        who = f"{user}@" if user else ""
+        return f"postgresql://{who}/{database}?host={self.socket}&port={self.port}"
 
     def psql_admin(self, sql: str, database: str = "postgres") -> None:
         """Run administrative SQL as the superuser (CREATE DATABASE and the like)."""

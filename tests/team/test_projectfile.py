@@ -29,9 +29,17 @@ def test_init_on_server_then_commands_work_from_the_folder(cli, tmp_path, pg_url
     assert cli("import", tmp_path / "T1.txt", cwd=folder).code == 0
     result = cli("transcripts", "--json", cwd=folder)
     assert result.code == 0 and '"T1"' in result.out
-    # the database is no longer empty: a second project on it is refused
+    # a second folder on the same database joins the project (as a coder would)
     again = cli("init", tmp_path / "other", "--server", pg_url)
-    assert again.code == 1 and "not empty" in again.err
+    assert again.code == 0 and "Joined" in again.out
+    assert '"T1"' in cli("transcripts", "--json", cwd=tmp_path / "other").out
+
+
+def test_init_on_a_database_holding_something_else(cli, tmp_path, pg_url, pg_cluster):
+    pg_cluster.psql_admin("CREATE TABLE invoices (n int)", database=pg_url.split("/")[3].split("?")[0])
+    result = cli("init", tmp_path / "p", "--server", pg_url)
+    assert result.code == 1 and "not empty" in result.err
+    assert not (tmp_path / "p" / "qualcode.toml").exists()
 
 
 def test_unreachable_server_is_one_line(cli, tmp_path):
