@@ -44,16 +44,22 @@ class Corpus:
 
 def load(project, coders, transcripts=None) -> Corpus:
     """Read the codings of `coders`; keep the transcripts (of `transcripts`, or
-    all) that every one of them coded; the others go to `excluded`."""
+    all) that every one of them coded; the others go to `excluded`. A coder named
+    after a suggestion method (`model`, `rules`) that no person uses stands for
+    that method's pending and accepted suggestions, compared like a person's."""
     coders = list(dict.fromkeys(coders or []))
     if len(coders) < 2:
         raise QualcodeError("agreement needs at least two different coders (--coders A B)")
     store = project.store
-    require_known("no codings by", coders, store.coders(), "coders")
+    humans = store.coders()
+    machines = [c for c in coders if c not in humans and c in store.suggestion_methods()]  # `model`, `rules`
+    require_known("no codings by", coders, humans + machines, "coders")
     candidates = list(dict.fromkeys(transcripts or [])) or store.transcript_ids()
     for tid in transcripts or []:
         project.transcript(tid)  # refuses unknown ids
-    rows = store.codings(coders=coders, transcripts=transcripts or None)
+    people = [c for c in coders if c not in machines]
+    rows = store.codings(coders=people, transcripts=transcripts or None) if people else []
+    rows += [r for m in machines for r in store.suggestion_codings(m, transcripts)]
     seen: dict[str, set] = {}
     for r in rows:
         seen.setdefault(r["transcript"], set()).add(r["coder"])
@@ -289,9 +295,11 @@ def intervals(corpus: Corpus, targets: dict[str, list[int]], n_rows: int, unit: 
     entries = np.array([(t_index[c["transcript"]], r, corpus.coders.index(c["coder"]), c["start"], c["end"], k)
                         for k, c in enumerate(corpus.codings) for r in targets.get(c["code"], ())],
                        dtype=np.int64).reshape(-1, 6)
+    entries = entries[np.argsort(entries[:, 0], kind="stable")]  # by transcript: sliced, not masked
+    bounds = np.searchsorted(entries[:, 0], np.arange(len(corpus.texts) + 1))
     parts, n_units = [], []
     for t, tid in enumerate(corpus.texts):
-        e = entries[entries[:, 0] == t]
+        e = entries[bounds[t]:bounds[t + 1]]
         segs = corpus.segments[tid]
         if unit == "character":
             spans = scope_spans(len(corpus.texts[tid]), segs, scope)
@@ -321,10 +329,12 @@ def _unitizing(corpus: Corpus, rows: list, chars, scope: str) -> dict:
     n_rows, m, n_texts = len(rows), len(corpus.coders), len(n_units)
     base = np.concatenate([[0], np.cumsum(n_units)]).tolist()
     sections = {(t, r): [[] for _ in range(m)] for t in (None, *range(n_texts)) for r in range(n_rows)}
+    order = np.argsort(group // n_rows, kind="stable")  # rows of each transcript: one slice each
+    bounds = np.searchsorted((group // n_rows)[order], np.arange(n_texts + 1))
     for t, tid in enumerate(corpus.texts):
         spans = scope_spans(len(corpus.texts[tid]), corpus.segments[tid], scope)
         before = np.concatenate([[0], np.cumsum(spans[:, 1] - spans[:, 0])])
-        sel = np.flatnonzero(group // n_rows == t)
+        sel = order[bounds[t]:bounds[t + 1]]
         a, b = (before[j] + p - spans[j, 0] for p in (lo[sel], hi[sel])
                 for j in [np.searchsorted(spans[:, 0], p, side="right") - 1])
         for g, c, start, end in zip(group[sel].tolist(), coder[sel].tolist(), a.tolist(), b.tolist()):
