@@ -47,9 +47,11 @@ def _unavailable(reason: str):
     pytest.skip(f"browser tests skipped: {reason} (install Debian's chromium and playwright)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser_context(tmp_path_factory):
-    """A Playwright context on Debian's Chromium with a fresh user-data folder."""
+    """A Playwright context on Debian's Chromium with a fresh user-data folder. Module
+    scope: the sync API runs an event loop in this thread while it is open, which
+    the asyncio tests that follow (the coding screen) must not find running."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
