@@ -7,9 +7,16 @@ transcripts. Every change is its own short transaction, so concurrent coders
 """
 from __future__ import annotations
 
-from qualcode.codebook.operations import require_code
 from qualcode.errors import QualcodeError
 from qualcode.text import find_quote, nfc
+
+
+def require_code(store, code_id: str) -> dict:
+    """The code's row, or a clear error (`qualcode.codebook.operations`, imported
+    on first use: the coding screen starts without the codebook's YAML machinery)."""
+    from qualcode.codebook.operations import require_code as require
+
+    return require(store, code_id)
 
 
 def resolve_span(project, transcript_id: str, *, segment: int | None = None, quote: str | None = None,

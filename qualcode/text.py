@@ -48,6 +48,17 @@ def _fold_char(c: str) -> str:
     return unicodedata.normalize("NFKC", c.translate(_APOSTROPHES)).casefold().translate(_APOSTROPHES)
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char_accentless(c: str) -> str:
+    """`_fold_char` without accents or ligatures ("É" -> "e", "Œ" -> "oe"): how
+    keyword search (`qualcode search`, the coding screen) compares words."""
+    decomposed = unicodedata.normalize("NFD", _fold_char(c).translate(_LIGATURES))
+    return "".join(x for x in decomposed if not unicodedata.combining(x))
+
+
 class Folded:
     """A text folded for matching, with the few places where folded and original
     positions stop moving in step: runs of white space (one space) and characters
@@ -56,10 +67,10 @@ class Folded:
 
     __slots__ = ("text", "starts", "pieces")
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, fold_char=_fold_char):
         table, special = {}, []
         for c in set(source):
-            folded = _fold_char(c)
+            folded = fold_char(c)
             if len(folded) != 1:
                 special.append(c)
             elif folded != c:
@@ -70,7 +81,7 @@ class Folded:
         size, prev = 0, 0
         for m in re.finditer(pattern, source):
             chunk = source[prev:m.start()].translate(table)
-            folded = " " if m.group()[0].isspace() else _fold_char(m.group())
+            folded = " " if m.group()[0].isspace() else fold_char(m.group())
             out += (chunk, folded)
             size += len(chunk)
             pieces.append((size, len(folded), m.start(), m.end() - m.start()))
@@ -113,9 +124,17 @@ def folded(text: str) -> Folded:
     return hit
 
 
-def fold(text: str) -> str:
-    """The folded form of a query (or any text): see `_fold_char`."""
-    return Folded(unicodedata.normalize("NFC", text)).text
+def fold(text: str, *, accents: bool = True) -> str:
+    """The folded form of a query (or any text): see `_fold_char`; without
+    `accents`, see `_fold_char_accentless`."""
+    return Folded(unicodedata.normalize("NFC", text), _fold_char if accents else _fold_char_accentless).text
+
+
+@functools.lru_cache(maxsize=64)
+def folded_accentless(text: str) -> Folded:
+    """`Folded(text)` without accents or ligatures, cached (a search runs over
+    the same transcripts again and again)."""
+    return Folded(text, _fold_char_accentless)
 
 
 def find_quote(text: str, quote: str) -> list[tuple[int, int]]:

@@ -95,24 +95,35 @@ def search(project, pattern: str, *, lemma: bool = False, transcripts=None, wher
     hits: list[Hit] = []
     for tid in ids:
         text = texts[tid]
-        for seg in _turns(store, tid, text):
+        for seg, (s, e) in in_turns(finder(tid, text), _turns(store, tid, text)):
             if role and (seg.get("role") or "respondent") != role:
                 continue
             lo, hi = seg["start"], seg["end"]
-            for s, e in finder(tid, text, lo, hi):
-                hits.append(Hit(tid, seg["idx"], seg.get("speaker"), seg.get("role") or "respondent", s, e,
-                                text[s:e], _context(text, max(lo, s - context), s),
-                                _context(text, e, min(hi, e + context)), lo, hi))
+            hits.append(Hit(tid, seg["idx"], seg.get("speaker"), seg.get("role") or "respondent", s, e,
+                            text[s:e], _context(text, max(lo, s - context), s),
+                            _context(text, e, min(hi, e + context)), lo, hi))
     return hits
 
 
+def in_turns(spans: list[tuple[int, int]], segments: list[dict]):
+    """(turn, span) for each span that lies inside one turn (a span reaching into
+    the speaker label of the next turn is not a hit)."""
+    import bisect
+
+    starts = [seg["start"] for seg in segments]
+    for s, e in spans:
+        i = bisect.bisect_right(starts, s) - 1
+        if i >= 0 and e <= segments[i]["end"]:
+            yield segments[i], (s, e)
+
+
 def make_finder(project, pattern: str, texts: dict[str, str], *, lemma: bool = False):
-    """A function (transcript id, text, lo, hi) -> hit spans inside [lo, hi), for
-    `texts` ({transcript id: text}); with `lemma`, spaCy docs are loaded (or parsed
-    and cached) for those texts first."""
+    """A function (transcript id, text) -> hit spans in the text, for `texts`
+    ({transcript id: text}); with `lemma`, spaCy docs are loaded (or parsed and
+    cached) for those texts first."""
     if not lemma:
         regex = compile_pattern(pattern)
-        return lambda tid, text, lo, hi: find_literal(text, regex, lo, hi)
+        return lambda tid, text: find_literal(text, regex)
     from qualcode.assist.nlp import Pipeline
 
     if "*" in pattern:
@@ -123,7 +134,7 @@ def make_finder(project, pattern: str, texts: dict[str, str], *, lemma: bool = F
     pipeline.warm(list(texts.values()), [key])
     words, lemmas = pipeline.keyword_tokens([key])[key]
     docs = dict(zip(texts, pipeline.docs(list(texts.values()))))
-    return lambda tid, text, lo, hi: find_lemmas(docs[tid], words, lemmas, lo, hi)
+    return lambda tid, text: find_lemmas(docs[tid], words, lemmas)
 
 
 def passages(project, hits: list[Hit], unit: str = "hit") -> list[Passage]:

@@ -8,44 +8,16 @@ With lemmas, each word of the pattern also matches any inflection of it
 """
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 
-_EXTRA = str.maketrans({"œ": "oe", "æ": "ae", "\u2019": "'", "\u2018": "'", "\u02bc": "'"})
-
-
-@functools.lru_cache(maxsize=4096)
-def fold_char(c: str) -> str:
-    """One character without case, accents or ligatures (may be 0, 1 or more
-    characters: 'É' -> 'e', 'œ' -> 'oe', 'ß' -> 'ss')."""
-    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", c).casefold())
-    return "".join(x for x in s if not unicodedata.combining(x)).translate(_EXTRA)
+from qualcode.text import fold as _fold
+from qualcode.text import folded_accentless
 
 
 def fold(text: str) -> str:
-    return "".join(fold_char(c) for c in text)
-
-
-@functools.lru_cache(maxsize=64)
-def folded_with_map(text: str) -> tuple[str, tuple[int, ...]]:
-    """The folded text (runs of white space -> one space) and, for each folded
-    character, the index of the original character it comes from."""
-    out: list[str] = []
-    index: list[int] = []
-    prev_space = False
-    for i, c in enumerate(text):
-        if c.isspace():
-            if not prev_space:
-                out.append(" ")
-                index.append(i)
-            prev_space = True
-            continue
-        prev_space = False
-        f = fold_char(c)
-        out.append(f)
-        index.extend([i] * len(f))
-    return "".join(out), tuple(index)
+    """Text as search compares it: no case, accents or ligatures, apostrophes and
+    white space made plain (`qualcode.text`, the same folding as quote search)."""
+    return _fold(text, accents=False)
 
 
 def compile_pattern(pattern: str) -> re.Pattern:
@@ -64,31 +36,33 @@ def compile_pattern(pattern: str) -> re.Pattern:
     return re.compile(" ".join(parts))
 
 
-def find_literal(text: str, regex: re.Pattern, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """[start, end) spans of `text` (original offsets) matching `regex` inside [start, end)."""
-    import bisect
-
-    folded, index = folded_with_map(text)
-    end = len(text) if end is None else end
-    lo = bisect.bisect_left(index, start)
-    hi = bisect.bisect_left(index, end)
+def find_literal(text: str, regex: re.Pattern) -> list[tuple[int, int]]:
+    """[start, end) spans of `text` (original code-point offsets) matching `regex`
+    over its folded form; a match that would cut one character is dropped."""
+    haystack = folded_accentless(text)
     spans = []
-    for m in regex.finditer(folded, lo, hi):
-        if m.end() > m.start():
-            spans.append((index[m.start()], index[m.end() - 1] + 1))
+    for m in regex.finditer(haystack.text):
+        start, end = haystack.original(m.start()), haystack.original(m.end())
+        if start is not None and end is not None and end > start:
+            spans.append((start, end))
     return spans
 
 
-def find_lemmas(doc, words: list[str], lemmas: list[str], start: int = 0,
-                end: int | None = None) -> list[tuple[int, int]]:
+def find_lemmas(doc, words: list[str], lemmas: list[str]) -> list[tuple[int, int]]:
     """Spans of consecutive tokens of a spaCy `doc` where each token has the
-    pattern word's lemma or form (both folded), inside [start, end)."""
+    pattern word's lemma or form (both folded)."""
     wanted = [(fold(w), fold(lem)) for w, lem in zip(words, lemmas)]
     if not wanted:
         return []
-    end = len(doc.text) if end is None else end
-    tokens = [t for t in doc if not t.is_space and start <= t.idx and t.idx + len(t.text) <= end]
-    keys = [(fold(t.text), fold(t.lemma_)) for t in tokens]
+    memo: dict[str, str] = {}
+
+    def key(s: str) -> str:
+        if s not in memo:
+            memo[s] = fold(s)
+        return memo[s]
+
+    tokens = [t for t in doc if not t.is_space]
+    keys = [(key(t.text), key(t.lemma_)) for t in tokens]
     n = len(wanted)
     spans = []
     i = 0

@@ -8,7 +8,6 @@ in-memory history of this session's actions so they can be undone."""
 from __future__ import annotations
 
 from qualcode import coding as ops
-from qualcode.codebook import operations
 from qualcode.codebook.model import CodeSpec, slugify
 from qualcode.tui.dialogs import MemoEditor
 from qualcode.tui.slots import save_pins
@@ -107,6 +106,8 @@ class CodingActions:
         spec = CodeSpec(id=code_id, label=label,
                         description=(f"In-vivo code from {self.transcript_id} [{start}:{end}]." if new.invivo else ""),
                         example=(f"« {label} »" if new.invivo else ""))
+        from qualcode.codebook import operations
+
         ok, _ = self.call(operations.add, self.project, spec, actor=self.coder)
         if not ok:
             return

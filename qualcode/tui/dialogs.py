@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static
 
 
 class Prompt(Input):
@@ -33,7 +33,9 @@ class Prompt(Input):
         self.placeholder = placeholder
         self.value = value
         self.display = True
-        self.focus()
+        # at once, not after the queued messages (`focus()` waits): the keys typed
+        # right after "/" must land in the field, not on the screen's bindings
+        self.screen.set_focus(self)
 
     def close(self, value: str | None) -> None:
         self.display = False
@@ -70,18 +72,20 @@ class MemoEditor(ModalScreen[str | None]):
         self.memo = memo
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea  # imported when a memo is opened: a faster start
+
         with Vertical(id="memo-box"):
             yield Label(self.title_text)
             yield TextArea(self.memo, id="memo-input", soft_wrap=True, show_line_numbers=False)
             yield Static("ctrl+s save · enter new line · esc cancel", id="memo-hint")
 
     def on_mount(self) -> None:
-        area = self.query_one(TextArea)
+        area = self.query_one("#memo-input")
         area.focus()
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text.strip("\n"))
+        self.dismiss(self.query_one("#memo-input").text.strip("\n"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

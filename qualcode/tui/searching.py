@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 
 from qualcode.errors import QualcodeError
-from qualcode.search import make_finder
+from qualcode.search import in_turns, make_finder
 from qualcode.tui.dialogs import Prompt
 
 PLACEHOLDERS = {
@@ -56,8 +56,7 @@ class Searching:
 
     def find(self, pattern: str, lemma: bool = False, project=None) -> list[tuple[int, int]]:
         finder = make_finder(project or self.project, pattern, {self.transcript_id: self.text}, lemma=lemma)
-        return [span for seg in self.segments
-                for span in finder(self.transcript_id, self.text, seg["start"], seg["end"])]
+        return [span for _, span in in_turns(finder(self.transcript_id, self.text), self.segments)]
 
     # -- the field ----------------------------------------------------------------------
     def action_prompt(self, mode: str, direction: int = 1) -> None:

@@ -33,7 +33,7 @@ class TranscriptView(ScrollView, can_focus=False):
 
     ALLOW_SELECT = False  # the mouse selects text for coding, not for copying
     DEFAULT_CSS = """
-    TranscriptView { overflow-x: hidden; overflow-y: auto; scrollbar-size-vertical: 1; }
+    TranscriptView { overflow-x: hidden; overflow-y: scroll; scrollbar-size-vertical: 1; }
     """
 
     def __init__(self, host, **kwargs) -> None:
@@ -47,6 +47,18 @@ class TranscriptView(ScrollView, can_focus=False):
         self._columns_key = None
         self._columns: tuple = ([], 0, 0)
         self._dragging = False
+        self._rich = None
+
+    @property
+    def base_style(self) -> Style:
+        """The widget's own style (costly to compute: once until the CSS changes)."""
+        if self._rich is None:
+            self._rich = self.rich_style
+        return self._rich
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._rich, self._styles = None, {}
 
     # -- geometry -------------------------------------------------------------------
     @property
@@ -99,7 +111,7 @@ class TranscriptView(ScrollView, can_focus=False):
 
     # -- drawing --------------------------------------------------------------------
     def _base(self) -> tuple[str, str]:
-        bg = self.rich_style.bgcolor
+        bg = self.base_style.bgcolor
         base = bg.triplet.hex if bg is not None and bg.triplet is not None else "#1e1e1e"
         return base, blend(base, "#ffffff", 0.06)
 
@@ -109,7 +121,7 @@ class TranscriptView(ScrollView, can_focus=False):
             code, overlap, hit, selected, cursor, role, current = key
             base, boost = self._base()
             bg = boost if current else base
-            style = self.rich_style + Style(bgcolor=bg) + ROLE.get(role, Style())
+            style = self.base_style + Style(bgcolor=bg) + ROLE.get(role, Style())
             if code:
                 style += Style(bgcolor=blend(bg, self.host.color(code), 0.38), underline=overlap)
             if hit:
@@ -128,10 +140,10 @@ class TranscriptView(ScrollView, can_focus=False):
             self.relayout()
         text_width = self.text_width
         if row >= len(self.lines):
-            return Strip([Segment(" " * width, self.rich_style)], width)
+            return Strip([Segment(" " * width, self.base_style)], width)
         line = self.lines[row]
         segments = self._body(line, text_width) if line.turn >= 0 else [
-            Segment(" " * text_width, self.rich_style)]
+            Segment(" " * text_width, self.base_style)]
         segments += self._margin(row, width - text_width)
         return Strip(segments, width)
 
@@ -181,22 +193,24 @@ class TranscriptView(ScrollView, can_focus=False):
 
     def _margin(self, row: int, width: int) -> list[Segment]:
         cols, shown, size = self.columns()
-        out = [Segment(" ", self.rich_style)]
+        out = [Segment(" ", self.base_style)]
         used = 1
         top = self.scroll_offset.y
         for col in cols[:shown]:
             label = self.host.label(col.code) if col.mine else f"{col.coder}: {self.host.label(col.code)}"
             cell = stripes.cell_text(col, row, top, label, size)
-            style = self.rich_style + Style(color=self.host.color(col.code), dim=not col.mine,
-                                            italic=not col.mine)
+            style = self._styles.get(("stripe", col.code, col.mine))
+            if style is None:
+                style = self._styles[("stripe", col.code, col.mine)] = self.base_style + Style(
+                    color=self.host.color(col.code), dim=not col.mine, italic=not col.mine)
             out.append(Segment(cell or " " * size, style))
             used += size
         hidden = len(cols) - shown
         if hidden and row == top:
-            out.append(Segment(f"+{hidden}"[: max(0, width - used)], self.rich_style + Style(dim=True)))
+            out.append(Segment(f"+{hidden}"[: max(0, width - used)], self.base_style + Style(dim=True)))
             used += min(len(f"+{hidden}"), max(0, width - used))
         if used < width:
-            out.append(Segment(" " * (width - used), self.rich_style))
+            out.append(Segment(" " * (width - used), self.base_style))
         return out
 
     # -- mouse ----------------------------------------------------------------------

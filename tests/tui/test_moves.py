@@ -119,3 +119,28 @@ async def test_resize_keeps_the_cursor_in_view(project, tmp_path):
             assert view.text_width < size[0]
         await pilot.press("right")
         assert cursor_on_screen()
+
+
+async def test_side_panel_counts_and_jumps_through_a_codes_codings(proj):
+    from qualcode import coding as ops
+
+    text = text_of(proj)
+    spans = [(text.index(w), text.index(w) + len(w)) for w in ("punaises", "L'hôtel est sale", "cafards")]
+    for span in spans:
+        ops.add(proj, "T1", HOTEL, CODER, *span)
+    ops.add(proj, "T1", HOTEL, "bob", *spans[0])
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        panel = app.query_one("#panel")
+        assert panel.display and panel.counts()[HOTEL] == (3, 1) and panel.counts()["freins"] == (3, 1)
+        await pilot.press("down", "enter")  # Conditions hôtelières: its codings one after the other
+        assert app.selection() == spans[0]
+        await pilot.press("enter", "enter")
+        assert app.selection() == spans[2]
+        await pilot.press("enter")  # wraps round
+        assert app.selection() == spans[0]
+        await pilot.press("backspace")
+        assert app.selection() == spans[2] and "3/3" in app.last_action
+        await pilot.press("escape", "s")  # back to the text: keys move the cursor again
+        assert app.focused is None and text[slice(*app.selection())] == "On a des cafards."

@@ -324,3 +324,25 @@ def test_unknown_transcript_or_missing_coder_is_refused(proj):
         run_tag(proj, "NOPE", CODER)
     with pytest.raises(QualcodeError, match="coder"):
         TagApp(proj, "T1", " ")
+
+
+async def test_coding_ids_are_never_reused_after_remove_or_undo(proj):
+    """E5: each coding has its own id in the audit trail, even after the highest
+    one was removed (ids come from AUTOINCREMENT / identity, never max(id) + 1)."""
+    seg = turns(proj)[1]
+    app = TagApp(proj, "T1", CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("}")
+        await pick(pilot, "hot")
+        [first] = proj.store.codings(transcript="T1")
+        await pilot.press("x")  # the newest coding is gone...
+        await pick(pilot, "ben")  # ...and the next one does not take its id
+        [second] = proj.store.codings(transcript="T1")
+        await pilot.press("u", "u")  # undo the add, then the remove: the re-added coding is new too
+        [third] = proj.store.codings(transcript="T1")
+    assert (third["code"], third["start"], third["end"]) == (HOTEL, seg["start"], seg["end"])
+    assert first["id"] < second["id"] < third["id"]
+    targets = [(e["target"], e["action"]) for e in proj.store.audit_entries(action_prefix="coding.")]
+    assert targets == [(f"coding:{first['id']}", "coding.add"), (f"coding:{first['id']}", "coding.remove"),
+                       (f"coding:{second['id']}", "coding.add"), (f"coding:{second['id']}", "coding.remove.undo"),
+                       (f"coding:{third['id']}", "coding.add.undo")]
