@@ -59,6 +59,9 @@ def resolve_span(project, transcript_id: str, *, segment: int | None = None, quo
     return matches[occurrence - 1]
 
 
+CLOSEST_LIMIT = 1_000_000  # characters: longer texts get no "closest passage" hint
+
+
 def closest_passage(text: str, quote: str, floor: float = 0.6) -> str | None:
     """The passage of `text` that reads most like `quote` (case and accents folded),
     as many words long, or None when nothing comes close: "les punaises" -> "des
@@ -70,6 +73,8 @@ def closest_passage(text: str, quote: str, floor: float = 0.6) -> str | None:
     def fold(s: str) -> str:
         return "".join(c for c in unicodedata.normalize("NFD", s.casefold()) if not unicodedata.combining(c))
 
+    if len(text) > CLOSEST_LIMIT:  # the scan compares every word window: seconds per 100,000 characters
+        return None
     words = list(re.finditer(r"\S+", text))
     size = len(quote.split())
     if not words or not size or len(quote) > 400:
@@ -150,15 +155,18 @@ def _action(name: str, undo: bool) -> str:
 
 
 def add(project, transcript_id: str, code_id: str, coder: str, start: int, end: int, *,
-        memo: str = "", origin: str = "manual", provenance: dict | None = None, undo: bool = False) -> dict:
+        memo: str = "", origin: str = "manual", provenance: dict | None = None, undo: bool = False,
+        text: str | None = None) -> dict:
     """Apply a code; returns the coding (an identical existing one is returned as is).
-    `undo`: this add undoes a removal (recorded as coding.add.undo)."""
+    `undo`: this add undoes a removal (recorded as coding.add.undo). `text`: the
+    transcript's text when the caller holds it (a batch need not read it per coding)."""
     store = project.store
     if not coder or not coder.strip():
         raise QualcodeError("a coding needs a coder name (--coder)")
     coder, memo = nfc(coder), nfc(memo)
     with store.transaction():
-        text = project.transcript(transcript_id)["text"]
+        if text is None:
+            text = project.transcript(transcript_id)["text"]
         if not 0 <= start < end <= len(text):
             raise QualcodeError(f"span {start}:{end} is outside transcript '{transcript_id}' (0:{len(text)})")
         code = require_code(store, code_id)
@@ -193,10 +201,11 @@ def remove(project, coding_id: int, *, actor: str | None = None, undo: bool = Fa
     return coding
 
 
-def find(project, transcript_id: str, code_id: str, coder: str, start: int, end: int) -> dict | None:
+def find(project, transcript_id: str, code_id: str, coder: str, start: int, end: int, *,
+         text: str | None = None) -> dict | None:
     code = require_code(project.store, code_id)
     row = project.store.find_coding(transcript_id, code["pk"], coder, start, end)
-    return coding_view(project, row) if row else None
+    return coding_view(project, row, text) if row else None
 
 
 def update(project, coding_id: int, *, code: str | None = None, start: int | None = None,

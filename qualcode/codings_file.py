@@ -19,6 +19,7 @@ reported with its file and line, and nothing is written.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,14 +152,19 @@ def import_files(project, paths, *, actor: str | None = None) -> ImportResult:
         raise CodingsInvalid(errors)
     result = ImportResult(files=nfiles)
     store = project.store
+    texts: dict[str, str] = {}  # read once per transcript, not once per coding
     with store.transaction():
         for c in codings:
-            existing = coding_ops.find(project, c["transcript"], c["code"], c["coder"], c["start"], c["end"])
+            if c["transcript"] not in texts:
+                texts[c["transcript"]] = store.transcript(c["transcript"])["text"]
+            text = texts[c["transcript"]]
+            existing = coding_ops.find(project, c["transcript"], c["code"], c["coder"], c["start"], c["end"],
+                                       text=text)
             if existing:
                 result.present += 1
                 continue
             coding_ops.add(project, c["transcript"], c["code"], c["coder"], c["start"], c["end"],
-                           memo=c["memo"], origin="import", provenance={"file": c["where"]})
+                           memo=c["memo"], origin="import", provenance={"file": c["where"]}, text=text)
             result.added += 1
             result.by_coder[c["coder"]] = result.by_coder.get(c["coder"], 0) + 1
     return result
@@ -170,7 +176,7 @@ def export(project, out_dir: Path, *, coders=None, transcripts=None, pseudonymis
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from qualcode.exports.files import atomic_write
+    from qualcode.exports.files import atomic_write_many
 
     yaml = YAML()
     yaml.width = 4096
@@ -178,7 +184,7 @@ def export(project, out_dir: Path, *, coders=None, transcripts=None, pseudonymis
     groups: dict[tuple[str, str], list[dict]] = {}
     for c in project.store.codings(coders=coders, transcripts=transcripts):
         groups.setdefault((c["coder"], c["transcript"]), []).append(c)
-    written = []
+    written = []  # (target, write function): all files or none
     texts: dict[str, str] = {}
     for (coder, tid), rows in sorted(groups.items()):
         text = texts.setdefault(tid, project.store.transcript(tid)["text"])
@@ -201,9 +207,9 @@ def export(project, out_dir: Path, *, coders=None, transcripts=None, pseudonymis
         target = Path(out_dir) / coder / f"{tid}.yaml"
 
         def write(tmp, doc=doc):
-            with open(tmp, "w", encoding="utf-8") as handle:
-                yaml.dump(doc, handle)
+            text = io.StringIO()  # dumped in memory: ruamel prints to stdout when a write fails
+            yaml.dump(doc, text)
+            Path(tmp).write_text(text.getvalue(), encoding="utf-8")
 
-        atomic_write(target, write)
-        written.append(target)
-    return written
+        written.append((target, write))
+    return atomic_write_many(written) if written else []

@@ -110,6 +110,10 @@ def main() -> None:
         step("matrix", "--level", "all", "--coder", "coder-a", "--measure", "segments",
              "--out", str(exports / f"matrice-themes.{suffix}"))
     step("excerpts", "--coder", "coder-a", "--out", str(exports / "extraits-coder-a.docx"))
+    step("pseudonymise", "scan")
+    step("pseudonymise", "accept", "--all-above", "0.6")
+    step("excerpts", "--coder", "coder-a", "--pseudonymise", "--out",
+         str(exports / "extraits-coder-a-pseudonymises.docx"))
     step("agreement", "--coders", "coder-a", "coder-b", "--level", "leaf", "--unit", "character",
          "--out", str(exports / "accord-inter-codeurs.xlsx"))
     step("agreement", "--coders", "coder-a", "coder-b", "--level", "family", "--unit", "segment")

@@ -204,11 +204,12 @@ class Project:
 
         return import_qdpx(self, path, positions=positions, actor=actor or default_actor())
 
-    def export_qdpx(self, out, *, coders=None, transcripts=None):
-        """Write the project (or some coders' codings on some transcripts) as a .qdpx."""
+    def export_qdpx(self, out, *, coders=None, transcripts=None, pseudonymiser=None):
+        """Write the project (or some coders' codings on some transcripts) as a .qdpx
+        (pseudonymised with `pseudonymiser`, see `Project.pseudonymiser`)."""
         from qualcode.interop.exchange import export_qdpx
 
-        return export_qdpx(self, out, coders=coders, transcripts=transcripts)
+        return export_qdpx(self, out, coders=coders, transcripts=transcripts, pseudonymiser=pseudonymiser)
 
     def merge(self, other, *, yes: bool = False, positions: str | None = None, actor=None):
         """Bring in another project folder, .qdpx or codings export (see `interop.merge`)."""
@@ -230,6 +231,20 @@ class Project:
         from qualcode.exports.frames import excerpts_frame
 
         return excerpts_frame(self.store, **filters)
+
+    # -- pseudonymisation (qualcode.pseudonymise) ---------------------------
+    def pseudonymise_scan(self, transcripts=None, *, model: str = "sm", actor=None):
+        """Propose names, places and contacts to pseudonymise (see `qualcode.pseudonymise`)."""
+        from qualcode.pseudonymise.scan import scan
+
+        return scan(self, transcripts, model=model, actor=actor or default_actor())
+
+    def pseudonymiser(self, flag: bool | None = True):
+        """The hook outgoing text passes through (`.span(transcript, start, end)`,
+        `.string(text)`, `.frame(df)`), or None when not pseudonymising."""
+        from qualcode.pseudonymise.apply import for_output
+
+        return for_output(self, flag)
 
     # -- coding, suggestions, agreement, matrices: the rest of the small API --------
     def apply_code(self, transcript_id: str, code_id: str, coder: str, *, segment=None, quote=None,

@@ -193,15 +193,15 @@ def write_docx(result: Disagreements, path, labels: dict[str, str]):
     """The reconciliation document: one heading per transcript, then per code, then
     each passage in its sentence (the exact passage in bold), its place, and what
     each coder applied, with room for the decision."""
-    from docx import Document
     from docx.shared import Pt
 
+    from qualcode.exports.docxbody import document
     from qualcode.exports.files import atomic_write
 
     from qualcode.exports.french import set_up_document
 
     a, b = result.coders
-    doc = Document()
+    doc = document()
     set_up_document(doc)
     doc.add_heading(f"Désaccords de codage : {a} / {b}", level=0)
     doc.add_paragraph(f"{len(result.passages)} passages dans {len(result.transcripts)} entretiens codés "

@@ -289,9 +289,11 @@ def intervals(corpus: Corpus, targets: dict[str, list[int]], n_rows: int, unit: 
     entries = np.array([(t_index[c["transcript"]], r, corpus.coders.index(c["coder"]), c["start"], c["end"], k)
                         for k, c in enumerate(corpus.codings) for r in targets.get(c["code"], ())],
                        dtype=np.int64).reshape(-1, 6)
+    entries = entries[np.argsort(entries[:, 0], kind="stable")]  # by transcript: sliced, not masked
+    bounds = np.searchsorted(entries[:, 0], np.arange(len(corpus.texts) + 1))
     parts, n_units = [], []
     for t, tid in enumerate(corpus.texts):
-        e = entries[entries[:, 0] == t]
+        e = entries[bounds[t]:bounds[t + 1]]
         segs = corpus.segments[tid]
         if unit == "character":
             spans = scope_spans(len(corpus.texts[tid]), segs, scope)
@@ -321,10 +323,12 @@ def _unitizing(corpus: Corpus, rows: list, chars, scope: str) -> dict:
     n_rows, m, n_texts = len(rows), len(corpus.coders), len(n_units)
     base = np.concatenate([[0], np.cumsum(n_units)]).tolist()
     sections = {(t, r): [[] for _ in range(m)] for t in (None, *range(n_texts)) for r in range(n_rows)}
+    order = np.argsort(group // n_rows, kind="stable")  # rows of each transcript: one slice each
+    bounds = np.searchsorted((group // n_rows)[order], np.arange(n_texts + 1))
     for t, tid in enumerate(corpus.texts):
         spans = scope_spans(len(corpus.texts[tid]), corpus.segments[tid], scope)
         before = np.concatenate([[0], np.cumsum(spans[:, 1] - spans[:, 0])])
-        sel = np.flatnonzero(group // n_rows == t)
+        sel = order[bounds[t]:bounds[t + 1]]
         a, b = (before[j] + p - spans[j, 0] for p in (lo[sel], hi[sel])
                 for j in [np.searchsorted(spans[:, 0], p, side="right") - 1])
         for g, c, start, end in zip(group[sel].tolist(), coder[sel].tolist(), a.tolist(), b.tolist()):

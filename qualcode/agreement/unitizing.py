@@ -6,6 +6,7 @@ segments, and uα compares those segmentations. Pure functions, no I/O.
 """
 from __future__ import annotations
 
+import bisect
 import operator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -109,6 +110,25 @@ def _validated(length, sections) -> dict[Hashable, list[tuple[int, int]]]:
     return out
 
 
+def _expected_sum(coded: list[int], gaps: list[int]) -> int:
+    """Σ_g [(N_c - 1)/3 · (2l_g³ - 3l_g² + l_g) + l_g² Σ_{h: l_h >= l_g} (l_h - l_g + 1)]
+    over the coded lengths l_g, the inner sum over all gap lengths l_h. With the gaps
+    sorted and their suffix sums, the c gaps ≥ l_g summing to S give l_g²(S - c(l_g - 1)):
+    O((sections + gaps) log gaps) instead of O(sections × gaps), in exact integers."""
+    n_c = len(coded)
+    ordered = sorted(gaps)
+    suffix = [0] * (len(ordered) + 1)
+    for i in range(len(ordered) - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + ordered[i]
+    total = 0
+    for lg in coded:
+        # (2l³ - 3l² + l) = l(l-1)(2l-1) = 6 Σ_{k<l} k², so the division by 3 is exact
+        total += (n_c - 1) * lg * (lg - 1) * (2 * lg - 1) // 3
+        first = bisect.bisect_left(ordered, lg)
+        total += lg * lg * (suffix[first] - (len(ordered) - first) * (lg - 1))
+    return total
+
+
 def unitizing_alpha(
     length: int, sections: Mapping[Hashable, Iterable[tuple[int, int]]]
 ) -> Agreement:
@@ -155,11 +175,7 @@ def unitizing_alpha(
     coded = [s.length for p in parts for s in p if s.coded]
     gaps = [s.length for p in parts for s in p if not s.coded]
     n_c = len(coded)
-    numerator = 0
-    for lg in coded:
-        # (2l³ - 3l² + l) = l(l-1)(2l-1) = 6 Σ_{k<l} k², so the division by 3 is exact
-        numerator += (n_c - 1) * lg * (lg - 1) * (2 * lg - 1) // 3
-        numerator += lg * lg * sum(lh - lg + 1 for lh in gaps if lh >= lg)
+    numerator = _expected_sum(coded, gaps)
     denominator = m * big_l * (m * big_l - 1) - sum(lg * (lg - 1) for lg in coded)
     d_e = Fraction(2 * numerator, big_l * denominator)
     if d_e == 0:

@@ -126,18 +126,20 @@ def _xlsx(tables, tmp: Path, title: str) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from qualcode.exports.sheets import append_row
+
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.title = title
     for name, rows in tables.items():
         ws = wb.create_sheet(name[:31])
         columns = _columns(rows) or ["(aucun)"]
-        ws.append(columns)
+        append_row(ws, columns)
         for c in ws[1]:
             c.font = Font(bold=True)
             c.alignment = Alignment(wrap_text=True, vertical="top")
         for r in rows:
-            ws.append([r.get(c) for c in columns])
+            append_row(ws, [r.get(c) for c in columns])  # text as text, never a formula
             line = ws.max_row
             for i, key in enumerate(columns, start=1):
                 cell = ws.cell(line, i)

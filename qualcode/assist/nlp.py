@@ -83,7 +83,7 @@ class Pipeline:
         if missing:
             seen: dict[str, str] = dict(missing)
             items = list(seen.items())
-            stream = self.nlp.pipe((t.translate(_APOSTROPHE) for _, t in items), batch_size=4)
+            stream = _parse_in_pieces(self.nlp, (t.translate(_APOSTROPHE) for _, t in items))
             for i, ((h, _), doc) in enumerate(zip(items, stream), start=1):
                 bin_ = DocBin(attrs=["ORTH", "LEMMA", "POS", "MORPH", "SPACY"], store_user_data=False)
                 bin_.add(doc)
@@ -119,6 +119,48 @@ class Pipeline:
                                            json.dumps(value, ensure_ascii=False).encode())
                     out[kw] = value
         return out
+
+
+PIECE_CHARS = 100_000  # long texts are parsed in pieces of at most this many characters
+
+
+def pieces(text: str, size: int | None = None) -> list[str]:
+    """`text` cut into consecutive pieces of at most `size` (PIECE_CHARS) characters,
+    after a line break when there is one, else after a space (joined, they are
+    `text` exactly)."""
+    size = size or PIECE_CHARS
+    out, pos = [], 0
+    while len(text) - pos > size:
+        cut = text.rfind("\n", pos, pos + size) + 1 or text.rfind(" ", pos, pos + size) + 1 or pos + size
+        out.append(text[pos:cut])
+        pos = cut
+    out.append(text[pos:])
+    return out
+
+
+def _parse_in_pieces(nlp, texts):
+    """Docs of `texts`: a long text is parsed in pieces (spaCy refuses texts over
+    `nlp.max_length` and its memory grows with a doc's length), then joined into
+    one doc with the same text and offsets. Tensors are dropped: only lemmas and
+    tags are used, and they would hold hundreds of bytes per token."""
+    import numpy
+    from spacy.tokens import Doc
+
+    def split():
+        for i, text in enumerate(texts):
+            for piece in pieces(text):
+                yield piece, i
+
+    current, parts = None, []
+    for doc, i in nlp.pipe(split(), batch_size=4, as_tuples=True):
+        doc.tensor = numpy.zeros((0, 0), dtype="float32")
+        if current is not None and i != current:
+            yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+            parts = []
+        current = i
+        parts.append(doc)
+    if parts:
+        yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
 
 
 @functools.lru_cache(maxsize=1)

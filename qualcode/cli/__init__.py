@@ -83,12 +83,31 @@ def main(argv: list[str] | None = None) -> int:
         return _run(argv)
 
 
+def _bad_argument(argv: list[str] | None) -> str | None:
+    """An argument that is not valid UTF-8 (Python gives it lone surrogates), unless
+    it names an existing file: such text cannot be stored or written."""
+    import re
+
+    for i, arg in enumerate(sys.argv[1:] if argv is None else argv, start=1):
+        if re.search("[\ud800-\udfff]", arg) and not os.path.exists(arg):
+            shown = arg.encode("ascii", "backslashreplace").decode("ascii")
+            return f"argument {i} ('{shown}') is not valid UTF-8 text: type it again in UTF-8"
+    return None
+
+
 def _run(argv: list[str] | None) -> int:
+    from qualcode import faults
+
     exits, aborts, errors = _click_exceptions()
+    bad = _bad_argument(argv)
+    if bad:
+        print(f"qualcode: error: {bad}", file=sys.stderr)
+        return 1
     try:
         # with standalone_mode=False, an Exit raised by a command (typer.Exit(1))
         # is not raised here: click returns its exit code
-        result = app(args=argv, prog_name="qualcode", standalone_mode=False)
+        with faults.cleanup_on_sigterm():
+            result = app(args=argv, prog_name="qualcode", standalone_mode=False)
     except QualcodeError as exc:
         print(f"qualcode: error: {exc}", file=sys.stderr)
         return 1
@@ -106,6 +125,10 @@ def _run(argv: list[str] | None) -> int:
     except Exception as exc:  # a bug, not bad input: still one line unless debugging
         if os.environ.get("QUALCODE_DEBUG"):
             raise
+        message = faults.describe(exc) or faults.describe_text(exc)
+        if message:  # the machine failed (disk, permissions) or text was not Unicode
+            print(f"qualcode: error: {message}", file=sys.stderr)
+            return 1
         print(f"qualcode: internal error: {type(exc).__name__}: {exc} "
               "(set QUALCODE_DEBUG=1 for the traceback)", file=sys.stderr)
         return 3

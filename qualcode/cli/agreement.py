@@ -295,7 +295,7 @@ def disagreements(coders: Annotated[list[str], typer.Option("--coders", "-c", me
         passages(hook, result.passages)
     rows = [passage_row(p, result.coders) for p in result.passages]
     if out and out.suffix.lower() == ".docx":
-        dg.write_docx(result, out, {c.id: c.label for c in proj.codes()})
+        dg.write_docx(result, out, {c.id: hook.string(c.label) if hook is not None else c.label for c in proj.codes()})
     elif out:
         from qualcode.exports.files import write_rows
 

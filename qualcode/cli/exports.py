@@ -96,6 +96,9 @@ def matrix(by: Annotated[str, typer.Option("--by", help="Attribute for the colum
     if cells != "count":
         raise QualcodeError("--cells applies to the framework matrix (--by transcript)")
     rows = _rows(codes, level or "all", code, proj.store)
+    hook = pseudonymiser(proj, pseudonymise)
+    if hook is not None:  # code labels leave the project too
+        rows = hook.frame(rows)
     units, transcripts, coders = frames.matrix_inputs(proj.store, coders=coder, agreement=agreement_only)
     transcripts = frames.where_transcripts(transcripts, where)
     measures = list(dict.fromkeys(measure or ["segments"]))
@@ -195,7 +198,7 @@ def _framework(proj, codes, level, coder, code, out, cells, as_json, hook=None, 
     rows = _rows(codes, level, code, proj.store)
     excerpts = frames.codings_frame(proj.store, coders=coder)
     if hook is not None:
-        excerpts = hook.frame(excerpts)
+        excerpts, rows = hook.frame(excerpts), hook.frame(rows)
     transcripts = frames.transcripts_frame(proj.store)
     if coder:
         transcripts = transcripts[transcripts.index.isin(excerpts["transcript"])]
@@ -248,7 +251,7 @@ def _show_framework(frame, labels, transcripts):
 def cooccurrence(mode: Annotated[str, typer.Option("--mode", help="overlap (spans intersect) or segment (same turn).")] = "overlap",
                  level: LevelOpt = None, coder: CoderOpt = None, code: CodeOpt = None, out: OutOpt = None,
                  top: Annotated[int, typer.Option("--top", help="Pairs listed in the terminal.")] = 20,
-                 project: ProjectOpt = None, json: JsonOpt = False):
+                 pseudonymise: PseudoOpt = None, project: ProjectOpt = None, json: JsonOpt = False):
     """Codes × codes: how often two codes overlap, or meet in the same turn.
     The diagonal holds each code's own codings (overlap) or turns (segment)."""
     from qualcode.exports import frames
@@ -257,6 +260,9 @@ def cooccurrence(mode: Annotated[str, typer.Option("--mode", help="overlap (span
 
     proj = open_project(project)
     rows = _rows(frames.codes_frame(proj.store), level or "leaf", code, proj.store)
+    hook = pseudonymiser(proj, pseudonymise)
+    if hook is not None:
+        rows = hook.frame(rows)
     codings = frames.load_codings(proj.store, coders=coder)
     units = frames.coding_units(codings, frames.segments_frame(proj.store)) if mode == "segment" else None
     result = square(codings, rows, mode=mode, units=units, level="all")
@@ -321,6 +327,8 @@ def excerpts(code: CodeOpt = None, coder: CoderOpt = None,
                 f"{plural(frame['transcript'].nunique(), 'entretien')} — {date.today().isoformat()}")
     title = "Extraits codés"
     codes = frames.codes_frame(proj.store)
+    if hook is not None:  # code labels and definitions leave the project too
+        codes = hook.frame(codes)
     if fmt in ("csv", "json") or flat:
         path = write_rows(as_numbers(frame).to_dict("records"), out, columns=list(frame.columns),
                           title=f"{title} — {subtitle}", headers=FLAT_HEADERS)

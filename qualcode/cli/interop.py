@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from qualcode.cli.common import JsonOpt, ProjectOpt, console, open_project, print_json, table
+from qualcode.cli.common import JsonOpt, ProjectOpt, PseudoOpt, console, open_project, print_json, pseudonymiser, table
 
 export_app = typer.Typer(help="Export the whole project for other tools (REFI-QDA .qdpx).",
                          no_args_is_help=True)
@@ -92,13 +92,15 @@ def print_written(written, proj) -> None:
 def export_qdpx(out: Annotated[Path, typer.Argument(metavar="OUT.qdpx", help="File to write.")],
                 coder: Annotated[Optional[list[str]], typer.Option("--coder", "-c", help="Only this coder's codings (repeatable).")] = None,
                 transcript: Annotated[Optional[list[str]], typer.Option("--transcript", "-t", help="Only this transcript (repeatable).")] = None,
-                project: ProjectOpt = None):
+                pseudonymise: PseudoOpt = None, project: ProjectOpt = None):
     """Write the project as a REFI-QDA .qdpx (NVivo, ATLAS.ti, MAXQDA...)."""
     from qualcode.errors import QualcodeError
 
     if out.suffix.lower() != ".qdpx":
         raise QualcodeError(f"{out}: a REFI-QDA project file ends in .qdpx")
-    bundle = open_project(project).export_qdpx(out, coders=coder, transcripts=transcript)
+    proj = open_project(project)
+    bundle = proj.export_qdpx(out, coders=coder, transcripts=transcript,
+                              pseudonymiser=pseudonymiser(proj, pseudonymise))
     _say(f"wrote {out}: {len(bundle.sources)} transcripts, {len(bundle.codes)} codes, "
          f"{len(bundle.codings)} codings by {len({c.coder for c in bundle.codings})} coder(s), "
          f"{sum(1 for s in bundle.sources if s.attributes)} cases; positions in UTF-16 code units")

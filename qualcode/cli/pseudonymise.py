@@ -72,10 +72,17 @@ def review(status: Annotated[Optional[str], typer.Option(help="pending, accepted
            kind: Annotated[Optional[str], typer.Option(help="person, place, org, contact or date.")] = None,
            min_score: Annotated[Optional[float], typer.Option(help="Only forms scoring at or above.")] = None,
            contexts: Annotated[int, typer.Option(help="Occurrences shown in context per form.")] = 1,
-           project: ProjectOpt = None, json: JsonOpt = False):
+           interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Open the review screen (a accept, r reject, e type, space+M merge).")] = False,
+           style: StyleOpt = "labels", by: ByOpt = None, project: ProjectOpt = None, json: JsonOpt = False):
     """Candidates grouped by surface form, with occurrences in context. Decide with
-    `accept`, `reject`, `merge`, `rename` and `occurrences --reject`."""
+    `accept`, `reject`, `merge`, `rename` and `occurrences --reject`, or in the
+    review screen (--interactive)."""
     proj = open_project(project)
+    if interactive:
+        from qualcode.tui.pseudonyms import PseudonymReviewApp
+
+        PseudonymReviewApp(proj, _actor(by), style=style, pending_only=status == "pending").run()
+        return
     forms = proj.store.pseudonym_forms(status=status, kind=kind, min_score=min_score)
     texts: dict[str, str] = {}
     rows = []

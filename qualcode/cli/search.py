@@ -2,12 +2,14 @@
 every hit (or its sentence or turn) with one code."""
 from __future__ import annotations
 
+import re
+
 import sys
 from typing import Annotated, Optional
 
 import typer
 
-from qualcode.cli.common import JsonOpt, ProjectOpt, console, err_console, open_project, print_json
+from qualcode.cli.common import JsonOpt, ProjectOpt, PseudoOpt, console, err_console, open_project, print_json, pseudonymiser
 
 
 def register(app: typer.Typer) -> None:
@@ -25,7 +27,7 @@ def search(pattern: Annotated[str, typer.Argument(metavar="PATTERN", help="Words
            unit: Annotated[str, typer.Option("--unit", help="What to code: hit, sentence or turn.")] = "hit",
            yes: Annotated[bool, typer.Option("--yes", "-y", help="Code without asking.")] = False,
            dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what --code would code; change nothing.")] = False,
-           project: ProjectOpt = None, json: JsonOpt = False):
+           pseudonymise: PseudoOpt = None, project: ProjectOpt = None, json: JsonOpt = False):
     """Every hit of PATTERN with its context (accents and case optional), its
     transcript, turn, speaker and offsets; with --code and --coder, code them all
     in one transaction (after showing how many)."""
@@ -40,6 +42,11 @@ def search(pattern: Annotated[str, typer.Argument(metavar="PATTERN", help="Words
     hits = kwic.search(proj, pattern, lemma=lemma, transcripts=transcripts, where=where, role=role,
                        context=context)
     if code is None:
+        hook = pseudonymiser(proj, pseudonymise)
+        for h in hits if hook is not None else []:  # the listing leaves the project; coding does not
+            lo, hi = max(h.turn_start, h.start - context), min(h.turn_end, h.end + context)
+            h.left, h.match, h.right = (re.sub(r"\s+", " ", p) for p in hook.pieces(h.transcript, [lo, h.start, h.end, hi]))
+            h.speaker = hook.string(h.speaker)
         _show_hits(hits, pattern, json)
         if not hits:
             raise typer.Exit(1)

@@ -28,10 +28,11 @@ def to_markdown(specs: list[CodeSpec], *, title: str) -> str:
 
 
 def write_docx(specs: list[CodeSpec], path: Path, *, title: str) -> None:
-    import docx
     from docx.shared import RGBColor
 
-    document = docx.Document()
+    from qualcode.exports.docxbody import document as linear_document
+
+    document = linear_document()
     document.add_heading(title, level=0)
     document.add_paragraph(f"{len(specs)} codes. Identifiants entre crochets.")
     for spec in specs:

@@ -155,10 +155,18 @@ def _check_new_id(store, new_id: str) -> None:
         raise QualcodeError(f"unknown parent '{parent}' for '{new_id}'")
 
 
+def _check_label(code_id: str, label: str) -> None:
+    from qualcode.exports.safe import has_control
+
+    if has_control(label):
+        raise QualcodeError(f"label of '{code_id}' has control characters: {label!a:.80}")
+
+
 def _check_spec(spec: CodeSpec) -> None:
     """What `codebook validate` would refuse in the file, refused before writing it."""
     if not spec.label or not spec.label.strip():
         raise QualcodeError(f"code '{spec.id}' needs a label")
+    _check_label(spec.id, spec.label)
     spec.label = spec.label.strip()
     if spec.color and not yamlfile.COLOR_RE.match(spec.color):
         raise QualcodeError(f"color of '{spec.id}' must be #rrggbb, not '{spec.color}'")
@@ -285,6 +293,7 @@ def rename(project, code_id: str, new_id: str | None = None, *, label: str | Non
         if label is not None:
             if not label.strip():
                 raise QualcodeError(f"code '{code_id}' needs a label")
+            _check_label(code_id, label)
             label = label.strip()
             spec = spec_of(store.code(target))
             spec.label = label

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from qualcode.codebook.model import SLUG_RE, CodeSpec
 from qualcode.errors import ManyErrors, QualcodeError
+from qualcode.exports.safe import has_control
 
 FIELDS = {"id", "label", "description", "include", "exclude", "example", "keywords", "color",
           "family", "guid", "codable"}
@@ -140,6 +141,8 @@ def _validate(document, path: Path) -> tuple[list[CodeSpec], list[str]]:
         label = entry.get("label")
         if label is None or not str(label).strip():
             errors.append(f"{at}: code '{code_id}' has no label")
+        elif has_control(str(label)):
+            errors.append("%s:%d:%d: label of '%s' has control characters" % ((path,) + _pos(entry, "label") + (code_id,)))
         for key in TEXT_FIELDS:
             if key in entry and entry[key] is not None and not isinstance(entry[key], (str, int, float)):
                 errors.append("%s:%d:%d: '%s' of '%s' must be text" % ((path,) + _pos(entry, key) + (key, code_id)))

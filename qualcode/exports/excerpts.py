@@ -10,7 +10,6 @@ References read "Yasmine, entretien P05, pilotage, Gaïa-Paris, 3 personnes".
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pandas as pd
 
 from qualcode.exports.french import plural
 from qualcode.exports.matrix import NO_VALUE, _expand, order_columns
+from qualcode.exports.safe import xml_text
 
 ACTOR_ORDER = ["pilotage", "professionnels_dispositif", "premiere_ligne", "partenaires", "usagers"]
 ACTOR_GROUPS = {"pilotage": "Pilotage", "professionnels_dispositif": "Professionnels du dispositif",
@@ -27,11 +27,10 @@ ACTOR_SINGULAR = {"usagers": "usager", "pilotage": "pilotage",
                   "professionnels_dispositif": "professionnel du dispositif",
                   "premiere_ligne": "professionnel de première ligne", "partenaires": "partenaire"}
 SAME_PASSAGE = 0.8  # two coders' spans of one code overlapping this much of their union: one passage
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean(text) -> str:
-    return _NOT_XML.sub("", "" if text is None or (isinstance(text, float) and text != text) else str(text))
+    return xml_text(text)
 
 
 def present(value) -> bool:
@@ -91,23 +90,26 @@ def passages(excerpts: pd.DataFrame) -> pd.DataFrame:
     data["_actor"] = data["actor_type"].map(lambda v: str(v).strip() if present(v) else NO_VALUE)
     data = data.sort_values(["code", "transcript", "start", "end", "coder"], kind="stable")
     keep, coders, memos = [], [], []
-    last_key, members = None, []
+    last_key, members, lo, hi = None, [], 0, 0
+    # plain lists, not .loc per row: linear with a small constant (180,000 codings at 100x)
+    index, starts, ends = data.index.tolist(), data["start"].tolist(), data["end"].tolist()
+    who, notes = data["coder"].tolist(), data["memo"].tolist()
 
     def close():
         if members:
-            best = max(members, key=lambda i: (data.at[i, "end"] - data.at[i, "start"], -i))
-            keep.append(best)
-            coders.append(", ".join(sorted(set(data.loc[members, "coder"]))))
-            memos.append(" ; ".join(m for m in dict.fromkeys(data.loc[members, "memo"]) if m))
+            best = max(members, key=lambda j: (ends[j] - starts[j], -index[j]))
+            keep.append(index[best])
+            coders.append(", ".join(sorted({who[j] for j in members})))
+            memos.append(" ; ".join(m for m in dict.fromkeys(notes[j] for j in members) if m))
 
-    for i, code, tid, start, end in zip(data.index, data["code"], data["transcript"], data["start"], data["end"]):
+    for j, (code, tid, start, end) in enumerate(zip(data["code"], data["transcript"], starts, ends)):
         if members and (code, tid) == last_key:
-            lo, hi = data.loc[members, "start"].min(), data.loc[members, "end"].max()
             if (min(hi, end) - max(lo, start)) >= SAME_PASSAGE * (max(hi, end) - min(lo, start)):
-                members.append(i)
+                members.append(j)
+                lo, hi = min(lo, start), max(hi, end)
                 continue
         close()
-        last_key, members = (code, tid), [i]
+        last_key, members, lo, hi = (code, tid), [j], start, end
     close()
     out = data.loc[keep].copy()
     out["coder"], out["memo"] = coders, memos
@@ -177,17 +179,22 @@ def outline(excerpts: pd.DataFrame, codes: pd.DataFrame, asked=None) -> Outline:
     merged = passages(excerpts) if len(excerpts) else None
     table = summary(excerpts, codes, merged)
     info = codes.set_index("id")
+    by_code: dict[str, list[dict]] = {}  # records built once (to_dict per group was most of the time)
+    if merged is not None:
+        columns = list(merged.columns)
+        for values in merged.itertuples(index=False, name=None):
+            record = dict(zip(columns, values))
+            by_code.setdefault(record["code"], []).append(record)
     sections = []
     for code, row in table.iterrows():
         context = bool(asked) and not any(is_descendant_or_self(code, a) for a in asked)
         section = Section(code, clean(row["label"]), code.count("/") + 1,
                           clean(info.at[code, "description"]).strip(), context,
                           int(row["excerpts"]), int(row["interviews"]))
-        own = merged[merged["code"] == code] if merged is not None else None
-        if own is not None and len(own):
-            for actor in actor_columns(own["_actor"].unique()):
-                group = own[own["_actor"] == actor].sort_values(["transcript", "start", "end"])
-                section.groups.append(Group(actor_label(actor, plural=True), group.to_dict("records")))
+        own = by_code.get(code, [])
+        for actor in actor_columns(r["_actor"] for r in own):
+            group = sorted((r for r in own if r["_actor"] == actor), key=lambda r: (r["transcript"], r["start"], r["end"]))
+            section.groups.append(Group(actor_label(actor, plural=True), group))
         sections.append(section)
     shown = table[[not s.context for s in sections]] if sections else table
     several = int((merged["_coders"] > 1).sum()) if merged is not None else 0
@@ -257,57 +264,47 @@ def write_xlsx(plan: Outline, path: str | Path, *, title: str, subtitle: str | N
     """The report as a workbook: sheet "Extraits" with a bold, indented row per code
     (its counts beside it) and a row per passage (code, actor type, quote, reference,
     coders, memo), filterable, header frozen; sheet "Synthèse" with the counts."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     from qualcode.exports.files import atomic_write
+    from qualcode.exports.sheets import append_row, workbook  # streamed; text as text, never a formula
 
     def write(tmp: Path) -> None:
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "Extraits"
-        wb.properties.title = clean(title)
-        ws.append([clean(title)])
-        ws["A1"].font = Font(bold=True, size=14)
-        ws.append([clean(subtitle or "")])
-        header = ["Code", "Type d'acteur", "Extrait", "Référence", "Codage", "Mémo"]
-        ws.append(header)
-        for cell in ws[3]:
-            cell.font = Font(bold=True)
-        grey = PatternFill("solid", fgColor="E7E6E6")
-        for s in plan.sections:
-            ws.append([s.label, None, s.counts.split(" — ", 1)[1], f"[{s.code}]"])
-            for cell in ws[ws.max_row]:
-                cell.fill, cell.font = grey, Font(bold=True, italic=cell.column > 1)
-            ws.cell(ws.max_row, 1).alignment = Alignment(indent=s.depth - 1)
-            for group in s.groups:
-                for row in group.rows:
-                    ws.append([s.label, group.actor, f"« {quote_text(row)} »", reference(row), row["coder"],
-                               clean(row["memo"]) or None])
-                    ws.cell(ws.max_row, 1).alignment = Alignment(indent=s.depth - 1, vertical="top")
-                    for col in (2, 3, 4, 5, 6):
-                        ws.cell(ws.max_row, col).alignment = Alignment(wrap_text=True, vertical="top")
-        for cell in ws.iter_rows(min_row=4, max_col=6):
-            for c in cell:
-                if isinstance(c.value, str):
-                    c.data_type = "s"
+        wb = workbook(clean(title))
+        ws = wb.create_sheet("Extraits")
         for letter, width in zip("ABCDEF", (36, 18, 80, 45, 14, 30)):
             ws.column_dimensions[letter].width = width
         ws.freeze_panes = "A4"
-        ws.auto_filter.ref = f"A3:F{max(ws.max_row, 3)}"
+        append_row(ws, [clean(title)], {"font": Font(bold=True, size=14)})
+        append_row(ws, [clean(subtitle or "")])
+        header = ["Code", "Type d'acteur", "Extrait", "Référence", "Codage", "Mémo"]
+        append_row(ws, header, {"font": Font(bold=True)})
+        grey = PatternFill("solid", fgColor="E7E6E6")
+        wrap = Alignment(wrap_text=True, vertical="top")
+        rows = 3
+        for s in plan.sections:
+            append_row(ws, [s.label, None, s.counts.split(" — ", 1)[1], f"[{s.code}]"],
+                       [{"fill": grey, "font": Font(bold=True), "alignment": Alignment(indent=s.depth - 1)}]
+                       + [{"fill": grey, "font": Font(bold=True, italic=True)}] * 3)
+            rows += 1
+            first = {"alignment": Alignment(indent=s.depth - 1, vertical="top")}
+            for group in s.groups:
+                for row in group.rows:
+                    append_row(ws, [s.label, group.actor, f"« {quote_text(row)} »", reference(row), row["coder"],
+                                    clean(row["memo"]) or None], [first] + [{"alignment": wrap}] * 5)
+                    rows += 1
+        ws.auto_filter.ref = f"A3:F{rows}"
         counts = wb.create_sheet("Synthèse")
-        actors = list(plan.table.columns[3:])
-        counts.append(["Code", "Identifiant", "Extraits", "Entretiens", *[actor_label(a, plural=True) for a in actors]])
-        for cell in counts[1]:
-            cell.font = Font(bold=True)
-        for code, r in plan.table.iterrows():
-            counts.append([clean(r["label"]), code, *[int(v) for v in r.iloc[1:]]])
-            counts.cell(counts.max_row, 1).alignment = Alignment(indent=code.count("/"))
-            if "/" not in code:
-                counts.cell(counts.max_row, 1).font = Font(bold=True)
         counts.column_dimensions["A"].width, counts.column_dimensions["B"].width = 50, 40
         counts.freeze_panes = "C2"
-        counts.auto_filter.ref = counts.dimensions
+        actors = list(plan.table.columns[3:])
+        names = ["Code", "Identifiant", "Extraits", "Entretiens", *[actor_label(a, plural=True) for a in actors]]
+        append_row(counts, names, {"font": Font(bold=True)})
+        for code, r in plan.table.iterrows():
+            style = {"alignment": Alignment(indent=code.count("/")), **({} if "/" in code else {"font": Font(bold=True)})}
+            append_row(counts, [clean(r["label"]), code, *[int(v) for v in r.iloc[1:]]], [style])
+        counts.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(plan.table) + 1}"
         wb.save(tmp)
 
     return atomic_write(path, write)

@@ -1,10 +1,19 @@
 """Atomic writing of export files: matrices (csv, xlsx, md, json, png) and rows.
 
 Every file is written to a hidden temporary file beside its target and renamed
-over it, so a failed export never leaves a half-written or damaged file.
+over it, so a failed export never leaves a half-written or damaged file; a
+failure (read-only folder, disk full, file-size limit, a folder or a file in the
+way) is one `QualcodeError` naming the target and what to do.
+
+Spreadsheet cells are written by `qualcode.exports.sheets` (`write_csv`,
+`xlsx_sheet`, `append_row`, `text_cell`), which neutralise formula-like text and
+drop what XML cannot hold (`qualcode.exports.safe`): new csv/xlsx writers go
+through `write_rows`, `write_matrix` or those functions, never `DataFrame.to_csv`
+or raw openpyxl cells.
 """
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -18,33 +27,60 @@ import numpy as np
 import pandas as pd
 
 from qualcode.errors import QualcodeError
+from qualcode.exports.safe import xml_text
+from qualcode.exports.sheets import WRAP_CHARS, _py, text_cell, workbook, write_csv, xlsx_sheet
 
 SHEET_NAMES = {"segments": "Segments codés", "interviews": "Entretiens", "people": "Personnes",
                "share": "Part des entretiens", "count": "Codages", "excerpts": "Extraits",
                "overlap": "Chevauchements", "segment": "Même segment"}
 HEADERS = {"code": "Code", "label": "Libellé", "transcript": "Entretien"}  # xlsx and md headers
 LABEL_CHARS = 45  # heatmap tick labels are cut to this many characters
-WRAP_CHARS = 60  # xlsx columns wider than this wrap their text
 
 
 def atomic_write(path: str | Path, write_fn: Callable[[Path], Any]) -> Path:
     """Call write_fn(tmp) on a hidden temporary file beside `path` (same suffix), then
     rename it onto `path`. On any error the temporary file is removed and an existing
-    `path` is left untouched. Parent folders are created."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write_fn(tmp)
-        fsync_file(tmp)
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    `path` is left untouched; OS failures become one `QualcodeError` naming `path`.
+    Parent folders are created."""
+    return atomic_write_many([(path, write_fn)])[0]
+
+
+def atomic_write_many(items: Sequence[tuple[str | Path, Callable[[Path], Any]]]) -> list[Path]:
+    """`atomic_write` for several files, all or nothing: every file is written to its
+    temporary file first, and only when all are complete are they renamed into
+    place. On failure no target changes and the folders created are removed."""
+    from qualcode import faults
+
+    targets = [Path(p) for p, _ in items]
+    for path in targets:
+        faults.check_target(path)
+    staged: list[tuple[Path, Path]] = []
+    created: list[Path] = []
+    path = targets[0] if targets else Path(".")
+    with faults.quiet_unraisable():  # half-run writers (zip, lxml) fail again as they are freed
+        try:
+            for path, (_, write_fn) in zip(targets, items):
+                created += [d for d in reversed(path.parents) if not d.exists()]
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+                os.close(fd)
+                staged.append((Path(name), path))
+                write_fn(Path(name))
+                fsync_file(Path(name))
+                os.chmod(name, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+            for tmp, path in staged:
+                os.replace(tmp, path)
+            return targets
+        except BaseException as exc:
+            for tmp, _ in staged:
+                faults.remove_quietly(tmp)
+            for folder in reversed(created):
+                faults.remove_quietly(folder, folder=True)
+            message = faults.describe(exc, path) if isinstance(exc, Exception) else None
+            if message is None:
+                raise
+        gc.collect()
+    raise QualcodeError(message)
 
 
 def fsync_file(path: Path) -> None:
@@ -64,15 +100,6 @@ def _suffix(path: Path, formats: Sequence[str]) -> str:
     if suffix.lstrip(".") not in formats:
         raise QualcodeError(f"{path}: unknown export format '{suffix}' ({', '.join(formats)})")
     return suffix
-
-
-def _py(value: Any) -> Any:
-    """Plain Python value for json/openpyxl; NaN and NA become None."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    return value
 
 
 def _display_columns(flat: pd.DataFrame, labels: Mapping[str, str] | None) -> pd.DataFrame:
@@ -134,7 +161,7 @@ def write_matrix(frames: Mapping[str, pd.DataFrame], path: str | Path, *, title:
 
 def _matrix_csv(frames, tmp, title, labels, path):
     flat, _ = _flat(next(iter(frames.values())), labels)
-    flat.to_csv(tmp, index=False, encoding="utf-8-sig")
+    write_csv(flat, tmp)
 
 
 def matrix_records(frames: Mapping[str, pd.DataFrame], labels: Mapping[str, str] | None = None) -> dict:
@@ -201,24 +228,22 @@ def _matrix_md(frames, tmp, title, labels, path, note=None):
 def _fill_sheet(ws, flat: pd.DataFrame, lead: int, top: int = 1) -> None:
     """Header in bold (on row `top`), frozen panes, values, widths set from content,
     long text wrapped."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     header = [HEADERS.get(str(c), str(c)) if i < lead else str(c) for i, c in enumerate(flat.columns)]
     widths = [len(h) for h in header]
     for col, text in enumerate(header, start=1):
-        ws.cell(row=top, column=col, value=text).font = Font(bold=True)
+        text_cell(ws, top, col, text).font = Font(bold=True)
     for r, rec in enumerate(flat.itertuples(index=False), start=top + 1):
         for col, value in enumerate(rec, start=1):
             value = _py(value)
             if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = ws.cell(row=r, column=col, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # a quote starting with "=" is text, not a formula
+                value = text_cell(ws, r, col, value).value  # a quote starting with "=" is text, not a formula
                 widths[col - 1] = max(widths[col - 1], max(map(len, value.splitlines() or [""])))
-            elif value is not None:
+                continue
+            ws.cell(row=r, column=col, value=value)
+            if value is not None:
                 widths[col - 1] = max(widths[col - 1], len(f"{value:.2f}" if isinstance(value, float) else str(value)))
     for col, width in enumerate(widths, start=1):
         letter = get_column_letter(col)
@@ -235,16 +260,16 @@ def _matrix_xlsx(frames, tmp, title, labels, path, note=None):
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
+    wb = Workbook()  # matrices are small: laid out in place, every text cell through text_cell
     wb.remove(wb.active)
-    wb.properties.title = title
+    wb.properties.title = xml_text(title)
     used: set[str] = set()
     for measure, frame in frames.items():
         ws = wb.create_sheet(sheet_name(measure, used))
         flat, lead = _flat(frame, labels)
         flat = _display_columns(flat, labels)
-        ws.cell(row=1, column=1, value=f"{title} — {sheet_name(measure)}").font = Font(bold=True, size=13)
-        ws.cell(row=2, column=1, value=note or "")
+        text_cell(ws, 1, 1, f"{title} — {sheet_name(measure)}").font = Font(bold=True, size=13)
+        text_cell(ws, 2, 1, note or "")
         _fill_sheet(ws, flat, lead, top=3)
         if lead == 2:
             depths, parents = _hierarchy(frame)
@@ -271,35 +296,34 @@ def _matrix_xlsx(frames, tmp, title, labels, path, note=None):
 def write_rows(rows: Sequence[Mapping[str, Any]], path: str | Path, *, columns: Sequence[str],
                title: str | None = None, sheet: str = "Extraits", headers: Mapping[str, str] | None = None) -> Path:
     """Write records (e.g. coded excerpts) with these `columns`, in this order, to
-    ``.csv``, ``.xlsx`` (bold header, frozen, autofilter, widths, long text wrapped),
-    ``.json`` (a list of objects) or ``.md`` (a table, under `title` when given).
-    `headers` renames columns for people (xlsx, md); csv and json keep the keys."""
+    ``.csv``, ``.xlsx`` (bold header, frozen, autofilter, widths, long text wrapped;
+    streamed), ``.json`` (a list of objects) or ``.md`` (a table, under `title` when
+    given). `rows` may also be a DataFrame. `headers` renames columns for people
+    (xlsx, md); csv and json keep the keys."""
     path = Path(path)
     suffix = _suffix(path, ("csv", "xlsx", "json", "md"))
     columns = list(columns)
-    records = [[_py(row.get(c)) for c in columns] for row in rows]
-    frame = pd.DataFrame(records, columns=columns, dtype=object)
+    if isinstance(rows, pd.DataFrame):
+        frame = rows.reindex(columns=columns).astype(object)
+    else:
+        frame = pd.DataFrame([[_py(row.get(c)) for c in columns] for row in rows], columns=columns, dtype=object)
     shown = frame.rename(columns=lambda c: (headers or {}).get(c, c))
 
     def write(tmp: Path) -> None:
         if suffix == ".csv":
-            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+            write_csv(frame, tmp)
         elif suffix == ".json":
-            data = [dict(zip(columns, rec)) for rec in records]
+            data = [{c: _py(v) for c, v in zip(columns, rec)} for rec in frame.itertuples(index=False)]
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
         elif suffix == ".md":
             lines = [f"# {title}", ""] if title else []
             tmp.write_text("\n".join([*lines, *_md_table(shown, 0), ""]), encoding="utf-8")
         else:
-            from openpyxl import Workbook
+            wb = workbook(title)
+            ws = xlsx_sheet(wb, sheet_name(sheet), shown, 0)  # frozen below the header only
+            from openpyxl.utils import get_column_letter
 
-            wb = Workbook()
-            ws = wb.active
-            ws.title = sheet_name(sheet)
-            if title:
-                wb.properties.title = title
-            _fill_sheet(ws, shown, 0)  # frozen below the header only
-            ws.auto_filter.ref = ws.dimensions
+            ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{len(frame) + 1}"
             wb.save(tmp)
 
     return atomic_write(path, write)

@@ -22,9 +22,9 @@ _clean, _present = clean, present
 
 
 def _document(title: str, subtitle: str | None, landscape: bool = False):
-    import docx
+    from qualcode.exports.docxbody import document as linear_document
 
-    document = docx.Document()
+    document = linear_document()
     set_up_document(document, landscape=landscape)
     document.add_heading(_clean(title), level=0)
     if subtitle:

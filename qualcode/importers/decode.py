@@ -41,7 +41,21 @@ def _checked(text: str, path: Path, name: str) -> str:
         bad = _CONTROL.search(text).start()
         raise QualcodeError(f"{path}: binary file, not text (control characters in the {name} text, "
                             f"the first at character {bad})")
+    if not _assigned(text):
+        raise QualcodeError(f"{path}: not text: decoded as {name}, it is mostly unassigned or "
+                            "private-use characters (binary data?)")
     return text
+
+
+def _assigned(text: str) -> bool:
+    """Real text in any script uses assigned characters; random bytes decoded as
+    UTF-16 land on unassigned, private-use and surrogate code points."""
+    import unicodedata
+    from collections import Counter
+
+    counts = Counter(text[:200_000])
+    odd = sum(n for c, n in counts.items() if unicodedata.category(c) in ("Cn", "Co", "Cs"))
+    return odd <= 0.01 * sum(counts.values())
 
 
 def _looks_like_text(text: str) -> bool:

@@ -18,6 +18,7 @@ from lxml import etree
 
 from qualcode.codebook.model import SLUG_RE, CodeSpec, ancestors, slugify
 from qualcode.errors import QualcodeError
+from qualcode.exports.safe import xml_text
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -324,12 +325,12 @@ def add_code_elements(codes_el, codes: list[CodeSpec], name: str, *, notes=None,
         try:
             el = etree.SubElement(elements[parents[0]] if parents else codes_el, f"{{{ns}}}Code")
             el.set("guid", guid)
-            el.set("name", code.label or code.slug)
+            el.set("name", xml_text(code.label) or code.slug)  # control characters dropped
             el.set("isCodable", "true" if code.codable else "false")
             if color:
                 el.set("color", color)
             el.append(etree.ProcessingInstruction(PI_TARGET, f'slug="{code.slug}"' + (_extras(code) if extras else "")))
-            text = join_criteria(code)
+            text = xml_text(join_criteria(code))
             if text:
                 etree.SubElement(el, f"{{{ns}}}Description").text = text
             if notes and code.id in notes:

@@ -38,9 +38,10 @@ def import_qdpx(project, path: str | Path, *, positions: str | None = None, acto
     return ImportResult(bundle.report, the_plan, written, bundle.origin)
 
 
-def export_qdpx(project, out: str | Path, *, coders=None, transcripts=None) -> Bundle:
+def export_qdpx(project, out: str | Path, *, coders=None, transcripts=None, pseudonymiser=None) -> Bundle:
     """Write the project as a .qdpx; GUIDs qualcode makes are stored first, so
-    exporting an unchanged project again gives the same bytes."""
+    exporting an unchanged project again gives the same bytes. With a
+    `pseudonymiser` (qualcode.pseudonymise.apply), texts and positions are pseudonymised."""
     from qualcode.interop.identity import ensure_guids
     from qualcode.interop.snapshot import snapshot
     from qualcode.interop.writer import write_qdpx
@@ -49,5 +50,9 @@ def export_qdpx(project, out: str | Path, *, coders=None, transcripts=None) -> B
     bundle = snapshot(project, coders=coders, transcripts=transcripts, guids=guids)
     if not bundle.sources and not bundle.codes:
         raise QualcodeError(f"{Path(out).name}: nothing to export (no transcripts and no codes)")
+    if pseudonymiser is not None:
+        from qualcode.pseudonymise.bundle import pseudonymise_bundle
+
+        pseudonymise_bundle(bundle, pseudonymiser)
     write_qdpx(bundle, out)
     return bundle

@@ -16,7 +16,7 @@ from qualcode.pseudonymise.replace import fit_case
 
 SETTING = "exports.pseudonymise"
 MODES = ("always", "off")
-KEEP_COLUMNS = {"transcript", "code", "label", "coder", "id", "start", "end", "segment", "origin", "created_at",
+KEEP_COLUMNS = {"transcript", "code", "coder", "id", "family", "start", "end", "segment", "origin", "created_at",
                 "actor_type", "date", "people", "hotel_type", "mode", "sex", "age_band", "time_in_assore"}
 
 
@@ -31,7 +31,8 @@ class Pseudonymiser:
         # after `forget`, accepted forms are known by a salted one-way key only ("h:…")
         self.hashed = {f["key"]: f for f in accepted if f["key"].startswith("h:")}
         known = {f["key"]: f for f in accepted if not f["key"].startswith(("h:", "t:"))}
-        self.forms = {k: f for k, f in known.items() if k not in allow}
+        # ages are replaced where they were found, never matched elsewhere as text
+        self.forms = {k: f for k, f in known.items() if k not in allow and f["kind"] != "date"}
         # an allow-listed word that is also someone's name ("Madame Aurore"): only after a title
         self.titled = {k: f for k, f in known.items() if k in allow}
         self.titled.update({f["key"]: f for f in accepted if f["key"].startswith("t:")})
@@ -46,8 +47,6 @@ class Pseudonymiser:
         return self._texts[transcript_id]
 
     def _matches(self, text: str) -> list[tuple[int, int, str]]:
-        from qualcode.pseudonymise.ner import sentence_initial
-
         out = []
         found = occurrences(text, self.forms)
         if self.hashed:
@@ -55,8 +54,8 @@ class Pseudonymiser:
                       if not any(s < m[1] and m[0] < e for s, e, _ in found)]
         for start, end, key in found:
             form = self.forms.get(key) or self.hashed[key]
-            if form["lexical"] and (not capitalised(text[start:end]) or sentence_initial(text, start)):
-                continue  # "claire" the adjective is not Claire
+            if form["lexical"] and not capitalised(text[start:end]):
+                continue  # "claire" the adjective is not Claire (a capital, even at a sentence start, is)
             out.append((start, end, form["replacement"]))
         if self.titled:
             from qualcode.pseudonymise.forms import form_key
@@ -113,6 +112,25 @@ class Pseudonymiser:
             parts.append(text[pos:hi] if hi > pos else "")
             out.append("".join(parts))
         return out
+
+    def remap(self, transcript_id: str, starts, ends):
+        """(the whole pseudonymised text, place(offset, is_end) -> its offset in it).
+        A start inside a name moves to the name's start, an end to its end."""
+        text, places = self.text(transcript_id), self.placements(transcript_id)
+
+        def snap(offset: int, is_end: bool) -> int:
+            for s, e, _ in places:
+                if s < offset < e:
+                    return e if is_end else s
+            return offset
+
+        cuts = sorted({0, len(text)} | {snap(o, False) for o in starts} | {snap(o, True) for o in ends})
+        pieces = self.pieces(transcript_id, cuts)
+        moved, pos = {}, 0
+        for cut, piece in zip(cuts, [*pieces, ""]):
+            moved[cut] = pos
+            pos += len(piece)
+        return "".join(pieces), lambda offset, is_end: moved[snap(offset, is_end)]
 
     def span(self, transcript_id: str, start: int, end: int) -> str:
         return self.pieces(transcript_id, [start, end])[0]

@@ -56,14 +56,17 @@ def combine(cands: list[Candidate], allow: set[str]) -> list[Candidate]:
 def propagate(text: str, forms: dict[str, dict], present: list[Candidate]) -> list[Candidate]:
     """Candidates for every occurrence of known forms (key -> {kind, score,
     lexical, subtype}) that no present candidate covers. A form that is also a
-    common word ("Claire") only reaches capitalised occurrences inside a sentence."""
+    common word ("Claire") only reaches capitalised occurrences inside a sentence;
+    ages are never propagated."""
     from qualcode.pseudonymise.ner import sentence_initial
 
     out = []
     for start, end, key in occurrences(text, forms):
         form = forms[key]
+        if form.get("kind") == "date":
+            continue  # "soixante ans" said of someone else is not that person's age
         if form.get("lexical") and (not capitalised(text[start:end]) or sentence_initial(text, start)):
-            continue
+            continue  # proposals only: a common word at a sentence start is most often that word
         if any(c.start < end and start < c.end for c in present):
             continue
         out.append(Candidate(start, end, text[start:end], form["kind"], "form",

@@ -28,7 +28,7 @@ INTERJECTIONS = {"ouais", "ben", "bah", "euh", "heu", "hein", "voilà", "bon", "
                  "monsieur", "hm", "hmm", "mh", "ouh", "mouais", "pff", "pfff", "ok", "okay", "d'accord", "allez-y",
                  "vas-y", "x", "ouf", "waouh", "bof", "tiens", "voyons"}
 SCORES = {"PER": 0.8, "LOC": 0.7, "ORG": 0.5, "MISC": 0.5}
-_OPENERS = set(".!?…:;«»—–-(\"[")
+_OPENERS = set(".!?…:;«»—–-()\"[]")  # "(rires) Attendez" starts a sentence
 
 
 def model_name(model: str) -> str:
@@ -89,6 +89,13 @@ def _lexicon():
                         words.update(str(w).lower() for w in values)
         break
     return frozenset(words), table
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.fr.stop_words import STOP_WORDS
+
+    return frozenset(w.lower() for w in STOP_WORDS) | INTERJECTIONS
 
 
 def is_lexical(word: str) -> bool:
@@ -191,6 +198,8 @@ def clean_entity(text: str, start: int, end: int, label: str) -> Candidate | Non
     if tokens[0].lower() in INTERJECTIONS or form_key(surface) in GENERIC or is_coarse_place(surface) \
             or any(c.isdigit() for c in surface):
         return None
+    if len(tokens) == 1 and tokens[0].lower() in _stop_words():
+        return None  # a stop word ("Ça", "Si") is never a name
     lexical = len(tokens) == 1 and is_lexical(tokens[0])
     if lexical and sentence_initial(text, start):
         return None  # "Regardez", "Bizarre", "Claire" at a sentence start: a common word
@@ -199,7 +208,7 @@ def clean_entity(text: str, start: int, end: int, label: str) -> Candidate | Non
     kind = {"PER": "person", "LOC": "place", "ORG": "org"}.get(label)
     if kind is None:  # MISC: a lone unknown capitalised word is most often a name
         kind = "person" if len(tokens) == 1 and not lexical else "place"
-    score = SCORES.get(label, 0.5) * (0.6 if lexical else 1.0)
+    score = SCORES.get(label, 0.5) * ((0.85 if label == "PER" else 0.6) if lexical else 1.0)
     return Candidate(start, end, text[start:end], kind, "ner", round(score, 3), gender)
 
 

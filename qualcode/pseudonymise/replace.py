@@ -84,12 +84,12 @@ def default_replacement(kind: str, subtype: str, style: str, used: list[str], *,
 
 
 def fit_case(original: str, replacement: str) -> str:
-    """Keep a capital where the original had one: "Rue de la Paix" at a sentence
-    start -> "[Rue A]"; names keep their own capital."""
-    if not original or not replacement:
+    """Keep the case of a place keyword: "Rue de la Paix" (a sentence start, or a
+    name like "Porte de la Chapelle") -> "[Rue A]", "rue de la Paix" -> "[rue A]";
+    other labels and names keep their own case."""
+    if not original or not replacement.startswith("[") or len(replacement) < 2:
         return replacement
-    if original[0].isupper():
-        if replacement.startswith("[") and len(replacement) > 1:
-            return "[" + replacement[1].upper() + replacement[2:]
-        return replacement[0].upper() + replacement[1:]
+    word = replacement[1:].split()[0] if replacement[1:].split() else ""
+    if fold(original.split()[0]) == fold(word) and original[0].isupper():
+        return "[" + replacement[1].upper() + replacement[2:]
     return replacement

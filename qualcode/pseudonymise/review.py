@@ -41,12 +41,20 @@ def _new_entity(store, form: dict, style: str, replacement: str | None) -> int:
     return store.insert_pseudonym_entity(form["kind"], _checked(store, replacement), form["subtype"])
 
 
-def _checked(store, replacement: str) -> str:
+def _checked(store, replacement: str, entity_id: int | None = None) -> str:
     replacement = " ".join(str(replacement).split())
     if not replacement:
         raise QualcodeError("a pseudonym cannot be empty")
-    if form_key(replacement) in {f["key"] for f in store.pseudonym_forms(status="accepted")}:
-        raise QualcodeError(f"'{replacement}' is itself a name being pseudonymised; choose another pseudonym")
+    taken = [e for e in store.pseudonym_entities() if e["replacement"] == replacement and e["id"] != entity_id
+             and e["kind"] in ("person", "place", "org")]
+    if taken:
+        raise QualcodeError(f"'{replacement}' is already the pseudonym of someone else; "
+                            "to give two forms one pseudonym, merge them")
+    from qualcode.pseudonymise.forms import occurrences
+
+    real = {f["key"] for f in store.pseudonym_forms(status="accepted") if not f["key"].startswith(("h:", "t:"))}
+    if occurrences(replacement, real):
+        raise QualcodeError(f"'{replacement}' holds a name being pseudonymised; choose another pseudonym")
     return replacement
 
 
@@ -62,7 +70,7 @@ def accept(project, refs, *, actor: str, replacement: str | None = None, style: 
             if entity is None:
                 entity = _new_entity(store, form, style, replacement)
             elif replacement is not None:
-                store.set_pseudonym_replacement(entity, _checked(store, replacement))
+                store.set_pseudonym_replacement(entity, _checked(store, replacement, entity))
             _decide(store, form, "accepted", entity, actor)
             done.append(store.pseudonym_form(form_id=form["id"]))
     return done
@@ -108,7 +116,7 @@ def rename(project, ref: str, replacement: str, *, actor: str) -> dict:
         form = find_form(store, ref)
         if form["entity_id"] is None:
             return accept(project, [ref], actor=actor, replacement=replacement)[0]
-        store.set_pseudonym_replacement(form["entity_id"], _checked(store, replacement))
+        store.set_pseudonym_replacement(form["entity_id"], _checked(store, replacement, form["entity_id"]))
         after = store.pseudonym_form(form_id=form["id"])
         store.record(actor, "pseudonym.rename", f"pseudonym-form:{form['id']}", _view(form), _view(after))
     return after

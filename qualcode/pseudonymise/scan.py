@@ -82,12 +82,15 @@ def known_forms(cands_by_transcript: dict[str, list[Candidate]], store, allow: s
     """Forms to propagate: those found now and those accepted before."""
     forms: dict[str, dict] = {}
     for cands in cands_by_transcript.values():
+        best: dict[str, float] = {}
         for c in sorted(cands, key=lambda c: -PRIORITY.get(c.source.split("+")[0], 0)):
             key = form_key(c.text)
             if key in allow or not key:
                 continue
-            form = forms.setdefault(key, {"kind": c.kind, "score": 0.0, "subtype": c.subtype, "surface": c.text})
-            form["score"] = max(form["score"], c.score)
+            forms.setdefault(key, {"kind": c.kind, "score": 0.0, "subtype": c.subtype, "surface": c.text})
+            best[key] = max(best.get(key, 0.0), c.score)
+        for key, score in best.items():  # found again in another interview: more likely a name (noisy-or)
+            forms[key]["score"] = round(1 - (1 - forms[key]["score"]) * (1 - score), 3)
     for row in store.pseudonym_forms():
         if row["status"] == "accepted" and not row["key"].startswith(("h:", "t:")) and row["key"] not in allow:
             forms.setdefault(row["key"], {"kind": row["kind"], "score": row["score"], "subtype": row["subtype"],

@@ -32,6 +32,7 @@ from qualcode.store.base import StoreBase, one_line
 from qualcode.store.codebook import CodebookSQL
 from qualcode.store.codings import CodingSQL
 from qualcode.store.copy import CopySQL
+from qualcode.store.identity import APPLICATION_ID, check_sqlite_file
 from qualcode.store.interop import InteropSQL
 from qualcode.store.marks import MarkSQL
 from qualcode.store.migrate import SCHEMA_VERSION, Migrator
@@ -56,13 +57,24 @@ class Store(StoreBase, Migrator, TranscriptSQL, CodebookSQL, CodingSQL, AuditSQL
         if not is_url and not create and not Path(target).exists():
             raise QualcodeError(f"{target}: no qualcode database here")
         self.conn = None
+        sides = [] if is_url else [Path(f"{target}{s}") for s in ("-wal", "-shm") if not Path(f"{target}{s}").exists()]
         try:
+            stamp = not is_url and check_sqlite_file(Path(target), create=create)  # before connecting writes
             self._connect(target)
             if migrate:
                 self.migrate()
+            if stamp:
+                try:
+                    self._exec_outside(f"PRAGMA application_id = {APPLICATION_ID}")
+                except Exception:  # a read-only file: recognised all the same
+                    pass
         except Exception as exc:
             if self.conn is not None:
                 self.close()
+            wal = Path(f"{target}-wal")
+            if sides and not (wal.exists() and wal.stat().st_size):  # nothing written: leave the file as it was
+                for side in sides:
+                    side.unlink(missing_ok=True)
             if isinstance(exc, QualcodeError) and not isinstance(exc, StoreError):
                 raise
             reason = str(exc).split("database error: ", 1)[-1] if isinstance(exc, StoreError) \

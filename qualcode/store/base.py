@@ -124,7 +124,10 @@ class StoreBase:
         self.engine.dispose()
 
     def _error(self, error: BaseException) -> StoreError:
-        return StoreError(f"{self.location}: database error: {one_line(error)}")
+        from qualcode.faults import describe  # read-only file, full disk: what to do
+
+        friendly = describe(getattr(error, "orig", None) or error, self.location)
+        return StoreError(friendly or f"{self.location}: database error: {one_line(error)}")
 
     # -- transactions -------------------------------------------------------
     @contextmanager

@@ -34,7 +34,8 @@ class PseudonymSQL:
             """INSERT INTO pseudonym_forms (key, surface, kind, subtype, score, lexical)
                VALUES (:key, :surface, :kind, :subtype, :score, :lexical)
                ON CONFLICT (key) DO UPDATE SET score = CASE WHEN excluded.score > pseudonym_forms.score
-                   THEN excluded.score ELSE pseudonym_forms.score END
+                   THEN excluded.score ELSE pseudonym_forms.score END,
+                                               lexical = excluded.lexical
                RETURNING id""",
             {"key": key, "surface": surface, "kind": kind, "subtype": subtype, "score": score,
              "lexical": int(lexical)}).fetchone()

@@ -16,7 +16,7 @@ from qualcode import Project
 from qualcode import coding as coding_ops
 from qualcode.codebook import yamlfile
 
-LEAVES = 6
+LEAVES = 4
 BOOK = "name: T\ncodes:\n  # famille\n  - id: f\n    label: Famille\n" + "".join(
     f"  - id: f/c{i}\n    label: Code {i}\n" for i in range(LEAVES))
 TEXT = "E : Bonjour ?\nR : " + " ".join(f"mot{i}" for i in range(200)) + "\nE : Merci.\n"
@@ -63,7 +63,7 @@ def test_concurrent_renames_keep_the_file_equal_to_the_database(coded, tmp_path)
     root, book = coded
     script = tmp_path / "rename.py"
     script.write_text(RENAME, encoding="utf-8")
-    # six processes at once, each renaming its own code
+    # four processes at once, each renaming its own code
     procs = [subprocess.Popen([sys.executable, str(script), str(root), f"f/c{i}", f"r{i}"],
                               stderr=subprocess.PIPE, text=True) for i in range(LEAVES)]
     for p in procs:

@@ -69,3 +69,15 @@ def test_replace_reanchors_after_folds(tmp_path, cli):
         (coding,) = project.codings()
         text = project.transcript("turk")["text"]
         assert text[coding["start"]:coding["end"]] == "va mieux, vraiment"
+
+
+def test_no_closest_passage_scan_on_a_huge_text():
+    import time
+
+    from qualcode.coding import CLOSEST_LIMIT, closest_passage
+
+    text = "mot " * (CLOSEST_LIMIT // 4 + 10)
+    started = time.process_time()
+    assert closest_passage(text, "les punaises étaient partout") is None
+    assert time.process_time() - started < 1  # scanning it would take minutes
+    assert closest_passage("Les punaises étaient partout.", "les punaise etaient partout") is not None

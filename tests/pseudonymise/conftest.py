@@ -49,11 +49,11 @@ SECRETS = ("Élodie", "elodie", "Karim", "Sandrine", "Momo", "Mohamed", "Bellevu
 
 
 def file_text(path: Path) -> str:
-    """A file's text, and for .docx/.xlsx the text of every XML part inside."""
-    if path.suffix in (".docx", ".xlsx"):
+    """A file's text, and for .docx/.xlsx/.qdpx the text of every XML or text part inside."""
+    if path.suffix in (".docx", ".xlsx", ".qdpx"):
         with zipfile.ZipFile(path) as archive:
             return "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist()
-                             if n.endswith((".xml", ".rels")))
+                             if n.endswith((".xml", ".rels", ".qde", ".txt")))
     return path.read_text(encoding="utf-8-sig")
 
 

@@ -69,7 +69,7 @@ def test_allow_listed_word_after_a_title_is_a_person():
     assert [(c.start, c.text, c.kind) for c in out] == [(7, "Aurore", "person")]
 
 
-def test_propagation_skips_common_words_in_lower_case_and_at_sentence_starts():
+def test_propagation_skips_common_words_in_lower_case():
     text = "Claire arrive. C'est claire ? Avec Claire, oui. Karim et karim."
     forms = {"claire": {"kind": "person", "score": 1.0, "lexical": True},
              "karim": {"kind": "person", "score": 0.8, "lexical": False}}
@@ -99,3 +99,12 @@ def test_ner_detector_filters_speech_noise_and_caches(ner_store):
     assert detector.parsed == 1
     again = NerDetector(ner_store, "sm")
     assert {c.text for c in ner_candidates(again, text, segments)} == found and again.parsed == 0
+
+
+def test_replacement_keeps_readable_case():
+    from qualcode.pseudonymise.replace import fit_case, label_for
+
+    assert fit_case("Rue de la Paix", "[rue A]") == "[Rue A]" and fit_case("rue de la Paix", "[rue A]") == "[rue A]"
+    assert fit_case("Villette", "[lieu B]") == "[lieu B]" and fit_case("Karim", "Julien") == "Julien"
+    assert label_for("person", "", ["[Prénom 1]", "[Prénom 2]"]) == "[Prénom 3]"
+    assert label_for("place", "hôtel", ["[hôtel A]"]) == "[hôtel B]" and label_for("contact", "téléphone", []) == "[téléphone]"

@@ -75,6 +75,8 @@ def test_a_span_starting_inside_a_name_comes_out_whole(fx):
     assert any(q.startswith("le [téléphone], ou [courriel]") for q in quotes)
     plain = [r["quote"] for r in json.loads(run("codings", "--json", "--coder", "ana", "--no-pseudonymise").out)]
     assert "arim passe" in plain  # stored offsets untouched
+    hits = json.loads(run("search", "passe me voir", "--json", "--pseudonymise").out)
+    assert hits[0]["left"].endswith(f"{karim} ") and "Karim" not in json.dumps(hits, ensure_ascii=False)
 
 
 def test_occurrence_decisions_and_common_words(fx):
@@ -153,3 +155,18 @@ def test_reimport_replace_reanchors_and_lists_the_unplaced(fx, tmp_path):
     shown = " ".join(s["text"] for s in json.loads(run("show", "F1", "--json", "--pseudonymise").out)["segments"])
     assert "Karim passe me voir" in shown  # the rejected occurrence moved with its text
     assert "Élodie" not in shown and "Sandrine" not in shown
+
+
+def test_qdpx_export_carries_pseudonymised_texts_and_moved_positions(fx, tmp_path, cli):
+    folder, run = fx
+    accept_all(run)
+    out = tmp_path / "partage.qdpx"
+    run("export", "qdpx", out, "--pseudonymise")
+    assert not leaks([out])
+    other = tmp_path / "other"
+    assert cli("init", other).code == 0
+    assert cli("import", out, "--project", other).code == 0, "the pseudonymised .qdpx reads back"
+    quotes = {r["quote"] for r in json.loads(cli("codings", "--json", "--project", other).out)}
+    karim = forms(run, status="accepted")["Karim"]["replacement"]
+    assert f"{karim} passe" in quotes and f"{karim} passe me voir" in quotes  # positions follow the new text
+    assert any(q.startswith("le [téléphone], ou [courriel]") for q in quotes)
