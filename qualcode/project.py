@@ -262,11 +262,13 @@ class Project:
         return self.store.codings(**filters)
 
     def suggest(self, transcripts=None, *, method: str = "both", train_coder=None,
-                include_interviewer: bool = False):
+                include_interviewer: bool = False, **options):
+        """Suggestions (see `qualcode.assist.suggest.suggest`; options: spacy_model,
+        only_reliable, blind)."""
         from qualcode.assist.suggest import suggest
 
         return suggest(self, transcripts, method=method, train_coder=train_coder,
-                       include_interviewer=include_interviewer)
+                       include_interviewer=include_interviewer, **options)
 
     def agreement(self, coders, *, unit: str = "character", level="all", scope: str = "all",
                   codes=(), transcripts=None):

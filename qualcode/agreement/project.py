@@ -44,16 +44,22 @@ class Corpus:
 
 def load(project, coders, transcripts=None) -> Corpus:
     """Read the codings of `coders`; keep the transcripts (of `transcripts`, or
-    all) that every one of them coded; the others go to `excluded`."""
+    all) that every one of them coded; the others go to `excluded`. A coder named
+    after a suggestion method (`model`, `rules`) that no person uses stands for
+    that method's pending and accepted suggestions, compared like a person's."""
     coders = list(dict.fromkeys(coders or []))
     if len(coders) < 2:
         raise QualcodeError("agreement needs at least two different coders (--coders A B)")
     store = project.store
-    require_known("no codings by", coders, store.coders(), "coders")
+    humans = store.coders()
+    machines = [c for c in coders if c not in humans and c in store.suggestion_methods()]  # `model`, `rules`
+    require_known("no codings by", coders, humans + machines, "coders")
     candidates = list(dict.fromkeys(transcripts or [])) or store.transcript_ids()
     for tid in transcripts or []:
         project.transcript(tid)  # refuses unknown ids
-    rows = store.codings(coders=coders, transcripts=transcripts or None)
+    people = [c for c in coders if c not in machines]
+    rows = store.codings(coders=people, transcripts=transcripts or None) if people else []
+    rows += [r for m in machines for r in store.suggestion_codings(m, transcripts)]
     seen: dict[str, set] = {}
     for r in rows:
         seen.setdefault(r["transcript"], set()).add(r["coder"])

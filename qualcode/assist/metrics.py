@@ -1,6 +1,13 @@
 """Precision, recall and F1 of predicted label sets against gold label sets:
-per label, micro (pooled counts) and macro (mean over labels). Pure functions."""
+per label (with Cohen's kappa over the units, gold and predictions as two
+coders), micro (pooled counts) and macro (mean over labels). Pure functions."""
 from __future__ import annotations
+
+
+def _kappa(tp: int, fp: int, fn: int, n: int) -> float | None:
+    from qualcode.agreement.stats import cohen_kappa_from_counts
+
+    return cohen_kappa_from_counts(tp, fn, fp, n - tp - fp - fn).value
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict:
@@ -31,7 +38,7 @@ def evaluate(gold: list[set], predicted: list[set], labels=None) -> dict:
                 counts[label][1] += 1
             elif label in g:
                 counts[label][2] += 1
-    per_label = {label: _prf(*c) for label, c in counts.items()}
+    per_label = {label: _prf(*c) | {"kappa": _kappa(*c, len(gold))} for label, c in counts.items()}
     micro = _prf(*(sum(c[i] for c in counts.values()) for i in range(3)))
     supported = [m for m in per_label.values() if m["support"]]
 

@@ -1,30 +1,32 @@
-"""A multi-label classifier of suggestion units, trained on one coder's codings.
+"""The suggestion model: which code, if any, fits a unit, with a score.
 
-Engine: TF-IDF over spaCy lemmas (1-2 grams) with one logistic regression per
-code (liblinear, C=10, balanced classes). Chosen by measurement on a 2-core CPU
-(see shared notes and `qualcode suggest evaluate`): on 825 short segments with
-24 labels it ranked as well as spaCy's textcat_multilabel (top-1 .25 vs .24,
-top-3 .45 vs .45) but trains in ~5 s instead of 24-37 s, so it can be retrained
-on every `suggest`. Its probabilities are used to rank: each unit gets at most
-`top_k` codes whose probability passes the threshold.
+Engine: TF-IDF over a unit's features (lemmas, bigrams, context; see
+`features`) with one logistic regression per leaf code and one per family
+(liblinear, C=10, balanced classes, solved in the dual, which is ~15x faster
+than the primal here and gives the same model). A leaf's score is smoothed by its
+family's: sqrt(p_leaf · p_family). Each unit gets at most one suggestion: its
+best leaf when that score passes the leaf's threshold, else that leaf's family
+when the score passes the family threshold. Thresholds are chosen by
+cross-validation (`training`); these choices and the ones rejected are measured
+in bench/assist_choices.py.
 
-Settings measured on the demo corpus (bench/assist_choices.py, 5-fold
-cross-validation by transcript against coder-a, 3,500 units): threshold 0.4 with
-the top 2 leaves and top family per unit gives the best F1 (leaf micro .40,
-macro .35, P .50 R .34; family micro .48); 0.5 trades F1 .38 for precision .57,
-0.7 drops to .32. Units are sentence windows of a respondent turn rather than
-whole turns: whole turns score higher per unit (leaf micro .42, P .82) but on
-3.5x fewer, far longer units, so a reviewer would get a turn-long span where the
-coders code a few sentences.
-
-Rejected suggestions teach the model: the (unit, code) pairs a reviewer rejected
-are negatives of that code with triple weight.
+A fitted model is kept as plain arrays (vocabulary, idf, weights, thresholds)
+and JSON, never pickle, so it can be cached in the project and predicting
+needs no scikit-learn.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-MIN_POSITIVES = 3
+from qualcode.assist.features import Example, readable
+
+C = 10.0
+MIN_DF = 2
+FAMILY_SMOOTHING = 0.5  # leaf score = p_leaf^(1-a) · p_family^a
+DEFAULT_LEAF_THRESHOLD = 0.3
+DEFAULT_FAMILY_THRESHOLD = 0.2
+NEGATIVE_WEIGHT = 3.0
+TOLERANCE = 0.1  # liblinear dual stopping tolerance: weights within 0.4 % of tol=1e-4, 2x faster
 
 
 @dataclass
@@ -32,138 +34,201 @@ class Prediction:
     code: str
     score: float
     features: list[str]
+    level: str = "leaf"  # "leaf" or "family"
 
 
-def unit_text(doc, start: int, end: int) -> str:
-    """Lower-cased lemmas of the alphabetic tokens of doc between two char offsets."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    tokens = span if span is not None else doc
-    return " ".join(t.lemma_.lower() for t in tokens if t.is_alpha and len(t) > 1)
+class Vocabulary:
+    """Terms and idf (scikit-learn's smooth idf); rows -> sublinear tf·idf, l2-normed."""
 
+    def __init__(self, terms: list[str], idf):
+        self.terms = list(terms)
+        self.idf = idf
+        self.index = {t: i for i, t in enumerate(self.terms)}
 
-class CodeClassifier:
-    """Fitted with scikit-learn, then kept as plain arrays (vocabulary, idf,
-    weights, intercepts) so that predicting needs no scikit-learn and a fitted
-    model can be cached in the project without pickle."""
-
-    def __init__(self, *, C: float = 10.0, threshold: float = 0.4, top_k: int = 2):
-        self.C = C
-        self.threshold = threshold
-        self.top_k = top_k
-        self.codes: list[str] = []
-        self.terms: list[str] = []
-        self.idf = None
-        self.weights = None  # codes x terms
-        self.intercepts = None
-
-    @property
-    def models(self) -> list[str]:
-        return self.codes
-
-    def fit(self, texts: list[str], labels: list[set[str]], negatives: list[set[str]] | None = None):
+    @classmethod
+    def fit(cls, rows: list[list[str]], min_df: int = MIN_DF, weights=None) -> "Vocabulary":
         import numpy as np
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
 
-        vectorizer = TfidfVectorizer(tokenizer=str.split, lowercase=False, token_pattern=None,
-                                     ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-        X = vectorizer.fit_transform(texts)
-        self.terms = list(vectorizer.get_feature_names_out())
-        self.idf = vectorizer.idf_.astype("float64")
-        counts: dict[str, int] = {}
-        for label_set in labels:
-            for code in label_set:
-                counts[code] = counts.get(code, 0) + 1
-        negatives = negatives or [set() for _ in texts]
-        self.codes = sorted(c for c, n in counts.items() if n >= MIN_POSITIVES)
-        weights, intercepts = [], []
-        for code in self.codes:
-            y = [1 if code in s else 0 for s in labels]
-            sample_weight = [3.0 if code in neg and not yi else 1.0 for yi, neg in zip(y, negatives)]
-            model = LogisticRegression(C=self.C, solver="liblinear", class_weight="balanced", max_iter=200)
-            model.fit(X, y, sample_weight=sample_weight)
-            weights.append(model.coef_[0])
-            intercepts.append(model.intercept_[0])
-        self.weights = np.array(weights, dtype="float32").reshape(len(self.codes), len(self.terms))
-        self.intercepts = np.array(intercepts, dtype="float64")
-        return self
+        df: dict[str, int] = {}
+        for row in rows:
+            for term in set(row):
+                df[term] = df.get(term, 0) + 1
+        terms = sorted(t for t, n in df.items() if n >= min_df)
+        idf = np.log((1 + len(rows)) / (1 + np.array([df[t] for t in terms], dtype="float64"))) + 1
+        return cls(terms, idf)
 
-    def transform(self, texts: list[str]):
-        """TF-IDF as fitted: unigrams and bigrams, sublinear tf, idf, l2 norm."""
+    def transform(self, rows: list[list[str]]):
         import numpy as np
         from scipy.sparse import csr_matrix
 
-        index = {t: i for i, t in enumerate(self.terms)}
-        rows, cols, values = [], [], []
-        for r, text in enumerate(texts):
-            tokens = text.split()
-            grams = tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+        indptr, cols, values = [0], [], []
+        for row in rows:
             counts: dict[int, int] = {}
-            for g in grams:
-                j = index.get(g)
+            for term in row:
+                j = self.index.get(term)
                 if j is not None:
                     counts[j] = counts.get(j, 0) + 1
-            if not counts:
+            js = sorted(counts)
+            if js:
+                vals = (1 + np.log([counts[j] for j in js])) * self.idf[js]
+                vals /= np.sqrt((vals ** 2).sum())
+                cols += js
+                values += vals.tolist()
+            indptr.append(len(cols))
+        return csr_matrix((np.array(values, dtype="float64"), np.array(cols, dtype="int32"), np.array(indptr)),
+                          shape=(len(rows), len(self.terms)))
+
+
+def fit_linear(X, examples: list[Example], label_sets: list[set[str]], negative_sets: list[set[str]], codes, *, C=C):
+    """One logistic regression per code: (weights codes x terms, intercepts)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    base = np.array([e.weight for e in examples], dtype="float64")
+    weights = np.zeros((len(codes), X.shape[1]), dtype="float32")
+    intercepts = np.zeros(len(codes), dtype="float64")
+    with threadpool_limits(1):
+        for j, code in enumerate(codes):
+            y = np.array([code in s for s in label_sets])
+            if y.all() or not y.any():
+                intercepts[j] = 10.0 if y.all() else -10.0
                 continue
-            js = list(counts)
-            vals = (1 + np.log([counts[j] for j in js])) * self.idf[js]
-            vals /= np.sqrt((vals ** 2).sum())
-            rows += [r] * len(js)
-            cols += js
-            values += list(vals)
-        return csr_matrix((values, (rows, cols)), shape=(len(texts), len(self.terms)))
+            negative = np.array([code in s for s in negative_sets]) & ~y
+            model = LogisticRegression(C=C, solver="liblinear", dual=True, tol=TOLERANCE, max_iter=1000,
+                                       class_weight="balanced")
+            model.fit(X, y, sample_weight=np.where(negative, base * NEGATIVE_WEIGHT, base))
+            weights[j] = model.coef_[0]
+            intercepts[j] = model.intercept_[0]
+    return weights, intercepts
 
-    def probabilities(self, X):
+
+def decide(Q, thresholds, family_threshold: float):
+    """(best leaf index, level) per row of leaf scores Q: level 2 = leaf, 1 = its
+    family only, 0 = nothing."""
+    import numpy as np
+
+    if not Q.shape[1]:
+        nothing = np.zeros(Q.shape[0], dtype=int)
+        return nothing, nothing
+    top = Q.argmax(axis=1)
+    best = Q[np.arange(len(Q)), top]
+    level = np.where(best >= np.asarray(thresholds)[top], 2, np.where(best >= family_threshold, 1, 0))
+    return top, level
+
+
+@dataclass
+class SuggestionModel:
+    vocabulary: Vocabulary
+    leaf_codes: list[str]
+    leaf_weights: object
+    leaf_intercepts: object
+    family_codes: list[str]
+    family_weights: object
+    family_intercepts: object
+    leaf_family: object  # index into family_codes for each leaf
+    thresholds: object = None  # per leaf
+    family_threshold: float = DEFAULT_FAMILY_THRESHOLD
+    stats: dict = field(default_factory=dict)  # code -> cross-validated figures
+    info: dict = field(default_factory=dict)
+
+    def __post_init__(self):
         import numpy as np
 
-        return 1 / (1 + np.exp(-(X @ self.weights.T + self.intercepts)))
+        if self.thresholds is None:
+            self.thresholds = np.full(len(self.leaf_codes), DEFAULT_LEAF_THRESHOLD)
 
-    def predict(self, texts: list[str], *, explain: bool = True) -> list[list[Prediction]]:
+    @classmethod
+    def fit(cls, examples: list[Example], family_of, *, leaves: set[str], C=C, min_df=MIN_DF) -> "SuggestionModel":
+        """Fit on examples; `family_of(code)` names a code's family."""
         import numpy as np
 
-        if not self.codes or not texts:
-            return [[] for _ in texts]
-        X = self.transform(texts)
-        P = np.asarray(self.probabilities(X))
+        vocabulary = Vocabulary.fit([e.features for e in examples], min_df)
+        X = vocabulary.transform([e.features for e in examples])
+        leaf_sets = [{c for c in e.labels if c in leaves} for e in examples]
+        family_sets = [{family_of(c) for c in e.labels} for e in examples]
+        family_negatives = [{family_of(c) for c in e.negatives} - f for e, f in zip(examples, family_sets)]
+        leaf_codes = sorted(set().union(*leaf_sets)) if examples else []
+        family_codes = sorted({family_of(c) for c in leaf_codes} | set().union(*family_sets)) if examples else []
+        lw, lb = fit_linear(X, examples, leaf_sets, [e.negatives for e in examples], leaf_codes, C=C)
+        fw, fb = fit_linear(X, examples, family_sets, family_negatives, family_codes, C=C)
+        index = {f: i for i, f in enumerate(family_codes)}
+        return cls(vocabulary, leaf_codes, lw, lb, family_codes, fw, fb,
+                   np.array([index[family_of(c)] for c in leaf_codes], dtype="int64"))
+
+    # -- scoring --------------------------------------------------------------------
+    def scores(self, rows: list[list[str]]):
+        """(X, leaf scores smoothed by family, family probabilities) for feature rows."""
+        import numpy as np
+
+        X = self.vocabulary.transform(rows)
+        PL = 1 / (1 + np.exp(-(X @ self.leaf_weights.T + self.leaf_intercepts)))
+        PF = 1 / (1 + np.exp(-(X @ self.family_weights.T + self.family_intercepts)))
+        a = FAMILY_SMOOTHING
+        Q = PL ** (1 - a) * PF[:, self.leaf_family] ** a if len(self.leaf_codes) else PL
+        return X, np.asarray(Q), np.asarray(PF)
+
+    def predict(self, rows: list[list[str]], *, explain: bool = True) -> list[list[Prediction]]:
+        if not rows:
+            return []
+        X, Q, _ = self.scores(rows)
+        if not self.leaf_codes:
+            return [[] for _ in rows]
+        top, level = decide(Q, self.thresholds, self.family_threshold)
         out = []
-        for i in range(len(texts)):
-            order = np.argsort(-P[i])[: self.top_k]
-            preds = []
-            for j in order:
-                if P[i, j] < self.threshold:
-                    break
-                features = []
-                if explain:
-                    lo, hi = X.indptr[i], X.indptr[i + 1]
-                    cols = X.indices[lo:hi]
-                    contrib = X.data[lo:hi] * self.weights[j, cols]
-                    features = [self.terms[cols[k]] for k in np.argsort(-contrib)[:4] if contrib[k] > 0]
-                preds.append(Prediction(self.codes[j], float(P[i, j]), features))
-            out.append(preds)
+        for i in range(len(rows)):
+            if not level[i]:
+                out.append([])
+                continue
+            j = int(top[i])
+            if level[i] == 2:
+                code, weights = self.leaf_codes[j], self.leaf_weights[j]
+            else:
+                f = int(self.leaf_family[j])
+                code, weights = self.family_codes[f], self.family_weights[f]
+            features = self._strongest(X, i, weights) if explain else []
+            out.append([Prediction(code, float(Q[i, j]), features, "leaf" if level[i] == 2 else "family")])
         return out
 
-    # -- a fitted model as bytes: arrays and JSON only, never pickle -------------------
+    def _strongest(self, X, i: int, weights, n: int = 5) -> list[str]:
+        import numpy as np
+
+        lo, hi = X.indptr[i], X.indptr[i + 1]
+        cols = X.indices[lo:hi]
+        contrib = X.data[lo:hi] * weights[cols]
+        return [readable(self.vocabulary.terms[cols[k]]) for k in np.argsort(-contrib)[:n] if contrib[k] > 0]
+
+    def threshold_of(self, code: str) -> float | None:
+        if code in self.leaf_codes:
+            return float(self.thresholds[self.leaf_codes.index(code)])
+        return self.family_threshold if code in self.family_codes else None
+
+    # -- a fitted model as bytes: arrays and JSON only, never pickle -------------------------
     def to_bytes(self) -> bytes:
         import io
         import json
 
         import numpy as np
 
+        meta = {"terms": self.vocabulary.terms, "leaf_codes": self.leaf_codes, "family_codes": self.family_codes,
+                "family_threshold": self.family_threshold, "stats": self.stats, "info": self.info}
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, idf=self.idf, weights=self.weights, intercepts=self.intercepts,
-                            meta=np.frombuffer(json.dumps({"codes": self.codes, "terms": self.terms}).encode(), dtype=np.uint8))
+        np.savez_compressed(buffer, idf=self.vocabulary.idf, leaf_weights=self.leaf_weights,
+                            leaf_intercepts=self.leaf_intercepts, family_weights=self.family_weights,
+                            family_intercepts=self.family_intercepts, leaf_family=self.leaf_family,
+                            thresholds=np.asarray(self.thresholds, dtype="float64"),
+                            meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8))
         return buffer.getvalue()
 
     @classmethod
-    def from_bytes(cls, data: bytes, **settings) -> "CodeClassifier":
+    def from_bytes(cls, data: bytes) -> "SuggestionModel":
         import io
         import json
 
         import numpy as np
 
-        arrays = np.load(io.BytesIO(data), allow_pickle=False)
-        clf = cls(**settings)
-        meta = json.loads(arrays["meta"].tobytes().decode())
-        clf.codes, clf.terms = meta["codes"], meta["terms"]
-        clf.idf, clf.weights, clf.intercepts = arrays["idf"], arrays["weights"], arrays["intercepts"]
-        return clf
+        a = np.load(io.BytesIO(data), allow_pickle=False)
+        meta = json.loads(a["meta"].tobytes().decode())
+        return cls(Vocabulary(meta["terms"], a["idf"]), meta["leaf_codes"], a["leaf_weights"], a["leaf_intercepts"],
+                   meta["family_codes"], a["family_weights"], a["family_intercepts"], a["leaf_family"],
+                   a["thresholds"], meta["family_threshold"], meta["stats"], meta["info"])

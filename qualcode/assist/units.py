@@ -1,4 +1,6 @@
-"""Suggestion units: respondent turns cut into windows of a few sentences.
+"""Suggestion units: respondent turns cut into windows of a few sentences (the
+default), or whole turns (`unit="turn"`, reported by `suggest evaluate` for
+comparison).
 
 Sentence boundaries come from punctuation only, and any stretch longer than
 `max_words` (unpunctuated automatic captions) is cut into word windows, so the
@@ -61,15 +63,20 @@ def units_for_segment(text: str, start: int, end: int, *, min_words: int = 12,
     return units
 
 
-def units_for_transcript(text: str, segments: list[dict], *, include_interviewer: bool = False):
+UNITS = ("window", "turn")
+
+
+def units_for_transcript(text: str, segments: list[dict], *, include_interviewer: bool = False,
+                         unit: str = "window"):
     """All units of a transcript, each with its segment index."""
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}")
     out = []
     for seg in segments:
-        if seg["role"] == "interviewer" and not include_interviewer:
+        if seg["role"] in ("interviewer", "other") and not include_interviewer:
             continue
-        if seg["role"] == "other" and not include_interviewer:
-            continue
-        for s, e in units_for_segment(text, seg["start"], seg["end"]):
+        spans = [(seg["start"], seg["end"])] if unit == "turn" else units_for_segment(text, seg["start"], seg["end"])
+        for s, e in spans:
             out.append({"start": s, "end": e, "segment": seg["idx"]})
     return out
 

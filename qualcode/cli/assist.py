@@ -41,14 +41,29 @@ def suggest(
     transcripts: Annotated[Optional[list[str]], typer.Argument(metavar="[TRANSCRIPT...] | evaluate",
                                                                help="Transcripts (default: all), or 'evaluate'.")] = None,
     method: Annotated[str, typer.Option(help="rules, model or both.")] = "both",
-    train_coder: Annotated[Optional[str], typer.Option(help="Coder whose codings train the model.")] = None,
+    train_coder: Annotated[Optional[str], typer.Option(help="Coder whose codings train the model (none: the model "
+                                                            "learns from the codebook's text alone).")] = None,
+    spacy_model: Annotated[Optional[str], typer.Option("--spacy-model", metavar="sm|md",
+                                                       help="French spaCy model: sm (default) or md.")] = None,
+    only_reliable: Annotated[Optional[float], typer.Option(
+        "--only-reliable", metavar="K", help="Keep only codes whose cross-validated kappa against the training "
+                                             "coder is at least K.")] = None,
+    min_precision: Annotated[Optional[float], typer.Option(
+        "--min-precision", metavar="P", help="Leaf thresholds: the best F1 whose cross-validated precision reaches "
+                                             "P (default 0.6; 0: the best F1).")] = None,
+    blind: Annotated[bool, typer.Option("--blind", help="Suggest as an independent coder: each transcript the "
+                                        "training coder coded is suggested by a model trained without it, even "
+                                        "where someone already coded (compare with `agreement --coders CODER model`).")] = False,
     include_interviewer: Annotated[bool, typer.Option(help="Also suggest on interviewer turns.")] = False,
     coder: Annotated[Optional[str], typer.Option("--coder", "-c", help="evaluate: the coder to evaluate against.")] = None,
     folds: Annotated[int, typer.Option(help="evaluate: cross-validation folds (by transcript).")] = 5,
+    curve: Annotated[bool, typer.Option(help="evaluate: also the learning curve (2, 4, 8, 16, all transcripts).")] = True,
+    turns: Annotated[bool, typer.Option(help="evaluate: also on whole turns instead of sentence windows.")] = True,
     out: Annotated[Optional[Path], typer.Option(help="evaluate: also write a CSV of per-code figures.")] = None,
     project: ProjectOpt = None, json: JsonOpt = False,
 ):
-    """Propose codings from keyword rules and a model trained on a coder's codings.
+    """Propose codings from keyword rules and a model trained on a coder's codings
+    and the codebook's text (or the codebook alone, without --train-coder).
 
     `qualcode suggest evaluate --coder NAME [--folds K]` measures their quality by
     cross-validation."""
@@ -56,12 +71,16 @@ def suggest(
 
     proj = open_project(project)
     if transcripts and transcripts[0] == "evaluate":
+        from qualcode.assist.evaluate import evaluate
+        from qualcode.cli.evaluation import show_evaluation, write_evaluation_csv
         from qualcode.errors import QualcodeError
 
         if not coder:
             raise QualcodeError("suggest evaluate needs --coder NAME")
         methods = ["rules", "model"] if method == "both" else [method]
-        results = [ops.evaluate(proj, coder, folds=folds, method=m, progress=_progress()) for m in methods]
+        options = {} if min_precision is None else {"min_precision": min_precision}
+        results = [evaluate(proj, coder, folds=folds, method=m, progress=_progress(), spacy_model=spacy_model,
+                            curve=curve, turns=turns, options=options) for m in methods]
         if json:
             print_json(results)
         else:
@@ -71,50 +90,25 @@ def suggest(
             write_evaluation_csv(results, out)
             console().print(f"wrote {out}")
         return
-    report = ops.suggest(proj, transcripts or None, method=method, train_coder=train_coder,
-                         include_interviewer=include_interviewer, progress=_progress())
+    report = ops.suggest(proj, transcripts or None, method=method, train_coder=train_coder, spacy_model=spacy_model,
+                         include_interviewer=include_interviewer, progress=_progress(), only_reliable=only_reliable,
+                         blind=blind, min_precision=min_precision)
     if json:
         print_json(report.__dict__)
         return
     stored = ", ".join(f"{m}: {n}" for m, n in sorted(report.stored.items())) or "none"
+    trained = ""
+    if report.cold:
+        trained = f"; model learnt from the codebook's text alone (cold start), {report.trained_codes} codes"
+    elif report.trained_codes:
+        trained = f"; model trained on {report.training_units} units, {report.trained_codes} codes"
     console().print(f"{report.transcripts} transcripts ({report.parsed} parsed, the rest from the cache), "
-                    f"{report.units} units; new suggestions: {stored}"
-                    + (f"; model trained on {report.training_units} units, {report.trained_codes} codes"
-                       if report.trained_codes else ""))
-
-
-def _fmt(x):
-    return "—" if x is None else f"{x:.2f}"
-
-
-def show_evaluation(result: dict) -> None:
-    leaf, fam = result["leaf"], result["family"]
-    console().print(f"[bold]{result['method']}[/bold] vs {result['coder']}: {result['transcripts']} transcripts, "
-                    f"{result['units']} units, {result['folds']}-fold cross-validation by transcript")
-    table(None, ["level", "micro P", "micro R", "micro F1", "macro P", "macro R", "macro F1", "labels"],
-          [["leaf codes", _fmt(leaf["micro"]["precision"]), _fmt(leaf["micro"]["recall"]), _fmt(leaf["micro"]["f1"]),
-            _fmt(leaf["macro"]["precision"]), _fmt(leaf["macro"]["recall"]), _fmt(leaf["macro"]["f1"]), leaf["macro"]["labels"]],
-           ["families", _fmt(fam["micro"]["precision"]), _fmt(fam["micro"]["recall"]), _fmt(fam["micro"]["f1"]),
-            _fmt(fam["macro"]["precision"]), _fmt(fam["macro"]["recall"]), _fmt(fam["macro"]["f1"]), fam["macro"]["labels"]]])
-    rows = sorted(fam["per_label"].items(), key=lambda kv: -(kv[1]["f1"] or 0))
-    table("per family", ["family", "P", "R", "F1", "support"],
-          [[k, _fmt(v["precision"]), _fmt(v["recall"]), _fmt(v["f1"]), v["support"]] for k, v in rows])
-
-
-def write_evaluation_csv(results: list[dict], out: Path) -> None:
-    from qualcode.exports.files import write_rows
-
-    rows = []
-    for r in results:
-        for level in ("leaf", "family"):
-            for label, m in r[level]["per_label"].items():
-                rows.append({"method": r["method"], "level": level, "code": label, "precision": m["precision"],
-                             "recall": m["recall"], "f1": m["f1"], "support": m["support"]})
-            for avg in ("micro", "macro"):
-                m = r[level][avg]
-                rows.append({"method": r["method"], "level": level, "code": f"({avg})", "precision": m["precision"],
-                             "recall": m["recall"], "f1": m["f1"], "support": m.get("support")})
-    write_rows(rows, out, columns=["method", "level", "code", "precision", "recall", "f1", "support"])
+                    f"{report.units} units; new suggestions: {stored}{trained}"
+                    + (" (blind: held-out models)" if blind else ""))
+    for m, codes in report.reliable.items():
+        console().print(f"--only-reliable {only_reliable}: {m} keeps {len(codes)} codes"
+                        + (f" ({', '.join(codes[:8])}{', …' if len(codes) > 8 else ''})" if codes else "")
+                        + f"; {report.unreliable_dropped} suggestions of other codes left out")
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -194,15 +188,41 @@ def review_reject(ids: Annotated[Optional[list[int]], typer.Argument(help="Sugge
 
 def review_interactive(ctx: typer.Context,
                        coder: Annotated[Optional[str], typer.Option("--coder", "-c", help="Reviewing coder.")] = None,
+                       order: Annotated[str, typer.Option(metavar="uncertain|score|document",
+                                                          help="What comes first: the suggestions that teach the "
+                                                               "model most (scores nearest their threshold), the "
+                                                               "highest scores, or document order.")] = "uncertain",
                        min_score: Annotated[Optional[float], typer.Option(help="Only scores at or above.")] = None,
                        code: Annotated[Optional[str], typer.Option(help="Code, with its sub-codes.")] = None,
+                       method: Annotated[Optional[str], typer.Option(help="Only rules or model suggestions.")] = None,
+                       train_coder: Annotated[Optional[str], typer.Option(help="Coder whose codings the model learns "
+                                                                                "from besides your decisions.")] = None,
+                       retrain_every: Annotated[int, typer.Option(help="Relearn after this many decisions (0: never).")] = 20,
+                       prompt: Annotated[bool, typer.Option("--prompt", help="A line-by-line prompt instead of the "
+                                                                             "screen (for scripts).")] = False,
                        project: ProjectOpt = None):
-    """Walk pending suggestions in context: [a]ccept, [r]eject, [s]kip, [c]ode, [q]uit."""
+    """Review pending suggestions one at a time in context (a Textual screen;
+    --prompt for a line prompt): accept, reject, skip, change the code, adjust
+    the span, undo. The model relearns from the decisions as you go."""
     if ctx.invoked_subcommand:
         return
-    from qualcode.assist.review import review_loop
+    import sys
+
     from qualcode.errors import QualcodeError
 
     if not coder:
         raise QualcodeError("review needs --coder NAME (the owner of accepted codings)")
-    review_loop(open_project(project), coder, min_score=min_score, code=code)
+    proj = open_project(project)
+    if prompt or not sys.stdout.isatty():
+        from qualcode.assist.review import review_loop
+
+        review_loop(proj, coder, min_score=min_score, code=code)
+        return
+    from qualcode.assist.session import ReviewSession
+    from qualcode.tui.review import run_review
+
+    session = ReviewSession(proj, coder, order=order, min_score=min_score, code=code, method=method,
+                            train_coder=train_coder, retrain_every=retrain_every)
+    p = run_review(session)
+    console().print(f"{p['accepted']} accepted, {p['rejected']} rejected, {p['skipped']} skipped; "
+                    f"{p['total'] - p['position']} left")

@@ -64,3 +64,41 @@ class AssistSQL:
 
     def rejected_suggestions(self) -> list[dict]:
         return self.suggestions(status="rejected")
+
+    # -- the suggestions of a method as a coder's codings (agreement) -------------------
+    def suggestion_methods(self) -> list[str]:
+        """Methods with pending or accepted suggestions: coders for `agreement`."""
+        return [r["method"] for r in self._all(
+            "SELECT DISTINCT method FROM suggestions WHERE status IN ('pending', 'accepted') ORDER BY method")]
+
+    def suggestion_codings(self, method: str, transcripts=None) -> list[dict]:
+        """The pending and accepted suggestions of `method` as codings of a coder
+        named after it, at the span and code suggested (rejected ones are left
+        out: compare before reviewing to measure the raw model)."""
+        params = {"method": method}
+        sql = ('SELECT s.transcript_id AS transcript, k.id AS code, s.method AS coder, s.start, s."end" '
+               "FROM suggestions s JOIN codes k ON k.pk = s.code_pk "
+               "WHERE s.method = :method AND s.status IN ('pending', 'accepted')")
+        if transcripts:
+            sql += " AND s.transcript_id IN :transcripts"
+            params["transcripts"] = list(transcripts)
+        return self._all(sql + ' ORDER BY s.transcript_id, s.start, s."end", k.position', params)
+
+    # -- the review screen ---------------------------------------------------------------
+    def reopen_suggestion(self, suggestion_id: int) -> None:
+        """Back to pending (undo of a decision)."""
+        self._exec("UPDATE suggestions SET status = 'pending', reviewer = NULL, reviewed_at = NULL, "
+                   "coding_id = NULL WHERE id = :id", {"id": suggestion_id})
+
+    def rescore_suggestions(self, scores: dict[int, float]) -> None:
+        """New scores for pending suggestions (after the model learnt from a review)."""
+        self._many("UPDATE suggestions SET score = :score WHERE id = :id AND status = 'pending'",
+                   [{"id": i, "score": s} for i, s in scores.items()])
+
+    def review_counts(self) -> dict[str, dict[str, int]]:
+        """{code: {status: n}} over all suggestions: acceptance per code."""
+        out: dict[str, dict[str, int]] = {}
+        for r in self._all("SELECT k.id AS code, s.status, count(*) AS n FROM suggestions s "
+                           "JOIN codes k ON k.pk = s.code_pk GROUP BY k.id, s.status"):
+            out.setdefault(r["code"], {})[r["status"]] = r["n"]
+        return out

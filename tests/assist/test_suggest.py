@@ -124,7 +124,9 @@ def test_evaluate_rules_figures_by_hand(assist_project):
         ("H2", "Douze euros par semaine", "fonctionnement/tickets-service"),
     ]:
         coding.add(assist_project, tid, code, "gold", *span_of(assist_project, tid, quote))
-    result = suggest.evaluate(assist_project, "gold", folds=2, method="rules")
+    from qualcode.assist.evaluate import evaluate
+
+    result = evaluate(assist_project, "gold", folds=2, method="rules")
     corpus = suggest.Corpus(assist_project, ["H1", "H2"], keywords=suggest._keywords(assist_project))
     found = suggest.rule_suggestions(assist_project, corpus, ["H1", "H2"])
     from qualcode.assist.units import label_units
@@ -153,11 +155,11 @@ def test_evaluate_rules_figures_by_hand(assist_project):
     assert micro["recall"] == pytest.approx(tp / (tp + fn))
 
 
-def test_model_needs_a_coder_and_codings(assist_project):
-    with pytest.raises(QualcodeError, match="train-coder"):
-        suggest.suggest(assist_project, method="model")
+def test_model_needs_codings_from_a_named_coder(assist_project):
     with pytest.raises(QualcodeError, match="no codings"):
         suggest.suggest(assist_project, method="model", train_coder="nobody")
+    with pytest.raises(QualcodeError, match="--train-coder"):
+        suggest.suggest(assist_project, method="rules", only_reliable=0.4)
 
 
 def test_gap_patterns_use_the_matcher(assist_project):
