@@ -122,8 +122,10 @@ def codings_list(ctx: typer.Context,
     rows = proj.store.codings(transcript=transcript, code=code_id, coder=coder,
                               attr=("actor_type", actor_type) if actor_type else None)
     texts: dict[str, str] = {}
-    views = [ops.coding_view(proj, r, texts.setdefault(r["transcript"], proj.store.transcript(r["transcript"])["text"]))
-             for r in rows]
+    for r in rows:  # each transcript's text read once (not once per coding)
+        if r["transcript"] not in texts:
+            texts[r["transcript"]] = proj.store.transcript(r["transcript"])["text"]
+    views = [ops.coding_view(proj, r, texts[r["transcript"]]) for r in rows]
     hook = pseudonymiser(proj, pseudonymise)
     for v in views if hook is not None else []:
         v["quote"], v["memo"] = hook.span(v["transcript"], v["start"], v["end"]), hook.string(v["memo"])

@@ -58,11 +58,7 @@ class LocalCluster:
             shutil.chown(self.root, "postgres"), shutil.chown(self.socket, "postgres")
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "--no-sync",
                   "-E", "UTF8", "--locale=C")
-        options = (f"-k {self.socket} -p {self.port} -c listen_addresses='' -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"),
-                  "-w", "-t", "60", "start")
-        self.started = True
+        self._start()
         return self
 
     def url(self, database: str = "postgres", user: str | None = SUPERUSER) -> str:
@@ -90,6 +86,11 @@ class LocalCluster:
             shutil.rmtree(self.root, ignore_errors=True)
 
     def restart(self) -> None:
+        """Start again after `stop(remove=False)`."""
+        self._start()
+
+    def _start(self) -> None:
+        """pg_ctl start: Unix socket only, durability off (a throw-away cluster)."""
         options = (f"-k {self.socket} -p {self.port} -c listen_addresses='' -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"),
